@@ -1,0 +1,1 @@
+"""Appliance: the venue/ЦОК web app, its gunicorn entry point and the `nok` CLI."""

@@ -1,0 +1,1 @@
+"""The appliance's web layer: falcon resources, middleware and Jinja2 rendering."""

@@ -1,0 +1,1 @@
+"""Central СПК registry: its own web app, bundle ingestion, approval and certificates."""

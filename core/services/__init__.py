@@ -1,0 +1,1 @@
+"""Domain services: the only place that changes models. No web, no CLI here."""

@@ -1,0 +1,1 @@
+"""Federation: signed, encrypted bundles between appliances and the central registry over ZeroMQ."""

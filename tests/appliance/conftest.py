@@ -1,0 +1,111 @@
+"""Web fixtures: the real app over a real SQLCipher file, driven like a browser (cookies, CSRF)."""
+from __future__ import annotations
+
+import re
+
+import falcon.testing
+import pytest
+
+from appliance.bootstrap import open_services
+from appliance.web.app import create_app
+from core.plugins import BUILTIN_PLUGINS, PluginHost
+from core.models import OrgKind, Role
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class WebClient:
+    """A falcon TestClient that keeps cookies and fills in the CSRF token like a browser."""
+
+    def __init__(self, app):
+        self.client = falcon.testing.TestClient(app)
+        self.cookies: dict[str, str] = {}
+        self.csrf = ""
+
+    def _remember(self, result):
+        for name, cookie in result.cookies.items():
+            if cookie.value and cookie.max_age != 0:
+                self.cookies[name] = cookie.value
+            else:
+                self.cookies.pop(name, None)
+        match = CSRF_RE.search(result.text or "")
+        if match:
+            self.csrf = match.group(1)
+        return result
+
+    def _cookie_header(self):
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def get(self, path, **kw):
+        headers = {"Cookie": self._cookie_header(), "Accept": "text/html", **kw.pop("headers", {})}
+        return self._remember(self.client.simulate_get(path, headers=headers, **kw))
+
+    def post(self, path, data=None, *, csrf=True, **kw):
+        form = dict(data or {})
+        if csrf:
+            form.setdefault("csrf_token", self.csrf)
+        headers = {"Cookie": self._cookie_header(), "Accept": "text/html",
+                   "Content-Type": "application/x-www-form-urlencoded", **kw.pop("headers", {})}
+        from urllib.parse import urlencode
+        return self._remember(self.client.simulate_post(path, body=urlencode(form), headers=headers, **kw))
+
+    def login(self, email, password):
+        self.get("/login")
+        return self.post("/login", {"email": email, "password": password})
+
+
+@pytest.fixture
+def services(nok_config):
+    svc = open_services(nok_config, PluginHost.with_plugins(BUILTIN_PLUGINS))
+    yield svc
+    svc.db.close()
+
+
+@pytest.fixture
+def app(services):
+    return create_app(services)
+
+
+@pytest.fixture
+def web(app):
+    return WebClient(app)
+
+
+@pytest.fixture
+def new_web(app):
+    """Open another independent browser."""
+    return lambda: WebClient(app)
+
+
+@pytest.fixture
+def orgs(services, factory):
+    services.db.connect(reuse_if_open=True)
+    spk = factory.org(OrgKind.SPK, full_name="Совет по профессиональным квалификациям в строительстве",
+                      short_name="СПК Строительство")
+    cok = factory.org(OrgKind.COK, parent=spk, full_name="ООО «Центр оценки квалификаций «Профи»",
+                      short_name="ЦОК «Профи»")
+    return {
+        "spk": spk, "cok": cok,
+        "venue": factory.org(OrgKind.VENUE, parent=cok, full_name="Экзаменационная площадка «Север»",
+                             short_name="Площадка «Север»"),
+        "employer": factory.org(OrgKind.EMPLOYER, full_name="ООО «СтройМонтаж»", short_name="СтройМонтаж"),
+        "other_cok": factory.org(OrgKind.COK, parent=spk, full_name="АНО «ЦОК Юг»", short_name="ЦОК «Юг»"),
+    }
+
+
+@pytest.fixture
+def people(orgs, factory):
+    return {
+        "spk_admin": factory.user(Role.ADMIN, orgs["spk"], email="admin@spk.ru", full_name="Смирнов Олег Петрович"),
+        "cok_admin": factory.user(Role.ADMIN, orgs["cok"], email="admin@cok.ru", full_name="Кузнецова Мария Ивановна"),
+        "cok_operator": factory.user(Role.OPERATOR, orgs["cok"], email="operator@cok.ru",
+                                     full_name="Попов Андрей Сергеевич"),
+        "venue_admin": factory.user(Role.ADMIN, orgs["venue"], email="admin@venue.ru",
+                                    full_name="Васильев Игорь Николаевич"),
+        "employer_admin": factory.user(Role.ADMIN, orgs["employer"], email="hr@stroy.ru",
+                                       full_name="Морозова Елена Викторовна"),
+        "expert": factory.user(Role.EXPERT, orgs["spk"], email="expert@spk.ru", full_name="Волков Павел Андреевич"),
+        "applicant": factory.user(Role.APPLICANT, email="welder@mail.ru", full_name="Соколов Дмитрий Олегович"),
+        "other_admin": factory.user(Role.ADMIN, orgs["other_cok"], email="admin@yug.ru",
+                                    full_name="Лебедев Артём Юрьевич"),
+    }
