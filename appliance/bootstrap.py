@@ -20,7 +20,10 @@ def blob_master_key(db_key: str) -> bytes:
 
 def components(plugins: PluginHost) -> list[Component]:
     """The core and each active plugin, with their tables and migrations."""
-    return [Component("core", list(CORE_MODELS), list(CORE_MIGRATIONS)), *plugins.components()]
+    models, migrations = plugins.models(), plugins.migrations()
+    names = sorted(set(models) | set(migrations))
+    return [Component("core", list(CORE_MODELS), list(CORE_MIGRATIONS)),
+            *(Component(name, list(models.get(name, [])), list(migrations.get(name, []))) for name in names)]
 
 
 def load_plugins(config: Config) -> PluginHost:

@@ -233,3 +233,71 @@ class Factory:
 @pytest.fixture
 def factory() -> Factory:
     return Factory()
+
+
+# --- real servers ----------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def running_gunicorn(app_spec: str, env: dict[str, str] | None = None, *, workers: int = 2,
+                     timeout: float = 30.0) -> Iterator[str]:
+    """Run `gunicorn app_spec` on a free loopback port; yield its base URL; stop it.
+
+    Uses `--no-control-socket` (gunicorn 23+ would write one under ~/.gunicorn otherwise).
+    """
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    port = free_port()
+    cmd = [sys.executable, "-m", "gunicorn", "--no-control-socket", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+           "--graceful-timeout", "5", app_spec]
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"gunicorn не запустился:\n{log.read().decode(errors='replace')[-3000:]}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@contextlib.contextmanager
+def chromium_browser(**launch_options):
+    """Debian's Chromium driven by Playwright (never `playwright install`: no downloads here)."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        message = "Chromium не установлен (пакет chromium; make test ставит его сам)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=CHROMIUM_ARGS + launch_options.pop("args", []), **launch_options)
+        try:
+            yield browser
+        finally:
+            browser.close()

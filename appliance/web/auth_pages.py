@@ -44,6 +44,7 @@ class LoginResource:
                    error=str(ex), notice=None)
             return
         with write_transaction():
+            auth.purge_expired_sessions()
             auth.end_session(req.get_cookie_values("nok_session")[0] if req.get_cookie_values("nok_session") else None)
             handle = auth.start_session(self.services.config, user, client_ip(req), req.user_agent)
         set_session_cookie(resp, handle.token, self.services)

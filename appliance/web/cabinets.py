@@ -17,7 +17,7 @@ class CabinetHomeResource:
         self.services = services
 
     def on_get(self, req, resp, cabinet):
-        user, cab = require_cabinet(req, cabinet, self.services.plugins.menu_items(cabinet))
+        user, cab = require_cabinet(req, cabinet, self.services.plugins)
         organisation = user.organisation if user.organisation_id else None
         render(self.services.templates, req, resp, "cabinet.html", title=cab.title, organisation=organisation)
 
@@ -29,7 +29,7 @@ class SectionResource:
         self.services = services
 
     def on_get(self, req, resp, cabinet, section):
-        user, cab = require_cabinet(req, cabinet, self.services.plugins.menu_items(cabinet))
+        user, cab = require_cabinet(req, cabinet, self.services.plugins)
         found = find_section(cab, section)
         if found is None or found.ready:
             raise falcon.HTTPNotFound()

@@ -7,6 +7,7 @@ import falcon
 
 from appliance.web.menus import sections_for
 from core.models import Cabinet, Role, User
+from core.plugins import PluginHost
 
 
 def require_user(req: falcon.Request) -> User:
@@ -17,8 +18,8 @@ def require_user(req: falcon.Request) -> User:
     return user
 
 
-def require_cabinet(req: falcon.Request, cabinet_slug: str, plugin_menu=None) -> tuple[User, Cabinet]:
-    """Allow only the cabinet the user belongs to; set the menu for rendering."""
+def require_cabinet(req: falcon.Request, cabinet_slug: str, plugins: PluginHost) -> tuple[User, Cabinet]:
+    """Allow only the cabinet the user belongs to; set the menu (ours and the plugins') for rendering."""
     user = require_user(req)
     try:
         cabinet = Cabinet(cabinet_slug)
@@ -29,7 +30,8 @@ def require_cabinet(req: falcon.Request, cabinet_slug: str, plugin_menu=None) ->
                                                f"Ваш кабинет: «{user.cabinet.title}».")
     req.context.cabinet = cabinet
     req.context.menu = sections_for(cabinet, Role(user.role))
-    req.context.plugin_menu = plugin_menu or []
+    req.context.plugin_menu = [item for item in plugins.menu_items(cabinet.value)
+                               if item.roles is None or user.role in item.roles]
     return user, cabinet
 
 

@@ -26,7 +26,7 @@ class _StaffBase:
         self.services = services
 
     def _guard(self, req, cabinet):
-        user, cab = require_cabinet(req, cabinet, self.services.plugins.menu_items(cabinet))
+        user, cab = require_cabinet(req, cabinet, self.services.plugins)
         if cab not in STAFF_CABINETS:
             raise falcon.HTTPNotFound()
         require_staff_admin(user)

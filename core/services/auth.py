@@ -16,6 +16,7 @@ from core.validators import validate_email
 
 PURPOSE_SET_PASSWORD = "set_password"
 _DUMMY_HASH = hash_password("dummy-password-for-timing-1")
+ANONYMOUS_SESSION_LIFETIME = dt.timedelta(hours=1)  # long enough to fill in the login form
 GENERIC_LOGIN_ERROR = "Неверный адрес электронной почты или пароль."
 
 
@@ -84,8 +85,9 @@ class SessionHandle:
 def start_session(config: Config, user: User | None, ip: str | None = None, user_agent: str | None = None) -> SessionHandle:
     """Create a server-side session (anonymous ones carry the CSRF token of the login form)."""
     token = new_token()
+    lifetime = dt.timedelta(hours=config.session_hours) if user else ANONYMOUS_SESSION_LIFETIME
     row = WebSession.create(token_hash=token_hash(token), user=user, csrf_token=new_token(),
-                            expires_at=now() + dt.timedelta(hours=config.session_hours),
+                            expires_at=now() + lifetime,
                             ip=ip, user_agent=(user_agent or "")[:300] or None)
     return SessionHandle(token, row)
 

@@ -18,14 +18,16 @@ def test_errors_are_russian_without_traces(web, people):
     assert page.status_code in (303, 404)
 
 
-def test_unexpected_error_shows_russian_500(web, app, monkeypatch):
+def test_unexpected_error_shows_russian_500(services, monkeypatch):
     from appliance.web import auth_pages
+    from appliance.web.app import create_app
+    from conftest import WebClient
 
     def boom(self, req, resp):
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(auth_pages.LoginResource, "on_get", boom)
-    page = web.get("/login")
+    page = WebClient(create_app(services)).get("/login")
     assert page.status_code == 500 and "Внутренняя ошибка" in page.text
     assert "secret internal detail" not in page.text and "Traceback" not in page.text
 
