@@ -235,7 +235,8 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 @click.group(name="nok", cls=NokGroup, context_settings=CONTEXT_SETTINGS)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="ПУТЬ", help=f"Файл настроек (по умолчанию ${CONFIG_ENV} или ./var/nok.toml).")
+              metavar="ПУТЬ", is_eager=True,  # known before --help lists the plugins' commands
+              help=f"Файл настроек (по умолчанию ${CONFIG_ENV} или ./var/nok.toml).")
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None) -> None:
     """НОК-Платформа: устройство ЦОК или экзаменационной площадки."""

@@ -34,6 +34,7 @@ from core.models import Organisation  # noqa: E402
 from core.testing import make_config, running_gunicorn  # noqa: E402
 
 PASSWORD = "bench-password-2026"
+NAMES = ("Иван", "Пётр", "Анна", "Мария", "Олег", "Елена")
 WORKERS = 2
 
 
@@ -89,7 +90,7 @@ def prepare(data_dir: Path) -> Path:
     with services.db.connection_context():
         org = Organisation.create(kind=OrgKind.COK.value, full_name="ООО «ЦОК Бенчмарк»", short_name="ЦОК Бенчмарк")
         for i in range(30):
-            create_user(email=f"staff{i}@bench.ru", full_name=f"Сотрудников Сотрудник {i}", role=Role.OPERATOR,
+            create_user(email=f"staff{i}@bench.ru", full_name=f"Сотрудников {NAMES[i % len(NAMES)]}", role=Role.OPERATOR,
                         organisation=org)
         create_user(email="admin@bench.ru", full_name="Администраторов Админ", role=Role.ADMIN,
                     organisation=org, password=PASSWORD)

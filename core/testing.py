@@ -204,6 +204,10 @@ def db(request) -> peewee.Database:
 
 # --- factories -------------------------------------------------------------------------------
 
+_SURNAMES = ("Иванов", "Петров", "Сидоров", "Кузнецов", "Смирнов", "Попов", "Васильев", "Соколов", "Михайлов")
+_FIRST_NAMES = ("Иван", "Пётр", "Алексей", "Сергей", "Андрей", "Дмитрий", "Олег")
+
+
 class Factory:
     """Make valid organisations and users with little typing (checksummed requisites)."""
 
@@ -226,7 +230,7 @@ class Factory:
 
         n = self._next()
         fields.setdefault("email", f"user{n}@example.ru")
-        fields.setdefault("full_name", f"Иванов Иван Иванович {n}")
+        fields.setdefault("full_name", f"{_SURNAMES[n % len(_SURNAMES)]} {_FIRST_NAMES[n % len(_FIRST_NAMES)]} Иванович")
         return create_user(role=role, organisation=organisation, password=password, **fields)
 
 

@@ -14,7 +14,7 @@ from core.db import write_transaction
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
 from core.models import Organisation, OrgKind, Role, STAFF_ROLES, User
 from core.security import hash_password, check_password_strength
-from core.validators import validate_email, validate_phone
+from core.validators import validate_email, validate_person_name_part, validate_phone
 
 PAGE_SIZE = 25
 
@@ -31,9 +31,10 @@ class StaffForm:
 
 
 def _clean_name(full_name: str) -> str:
-    name = " ".join((full_name or "").split())
-    if len(name) < 3:
-        raise ValidationError("Укажите ФИО полностью.", field="full_name")
+    """ФИО as in the identity document: at least surname and first name, Cyrillic letters."""
+    name = validate_person_name_part(full_name, "full_name")
+    if len(name.split()) < 2:
+        raise ValidationError("Укажите ФИО полностью: фамилию, имя и отчество (если есть).", field="full_name")
     if len(name) > 300:
         raise ValidationError("ФИО слишком длинное (не более 300 символов).", field="full_name")
     return name

@@ -45,12 +45,12 @@ def test_other_organisation_is_invisible(cok, factory):
 def test_email_unique_and_roles_checked(cok, factory):
     admin = factory.user(Role.ADMIN, cok, email="boss@example.ru")
     with pytest.raises(ValidationError, match="уже зарегистрирован") as info:
-        create_staff(admin, cok, StaffForm("BOSS@example.ru", "Клон Клон Клонович", "operator"))
+        create_staff(admin, cok, StaffForm("BOSS@example.ru", "Клонов Клон Клонович", "operator"))
     assert info.value.field == "email"
     with pytest.raises(ValidationError, match="Администратор или Оператор"):
         create_staff(admin, cok, StaffForm("x@example.ru", "Иксов Икс Иксович", "expert"))
     with pytest.raises(ValidationError, match="Эксперт"):
-        create_user(email="e@example.ru", full_name="Экспертов Эксперт", role=Role.EXPERT, organisation=cok)
+        create_user(email="e@example.ru", full_name="Экспертов Эксперт Экспертович", role=Role.EXPERT, organisation=cok)
 
 
 def test_last_admin_is_protected(cok, factory):
@@ -59,3 +59,15 @@ def test_last_admin_is_protected(cok, factory):
         delete_staff(admin, cok, admin)
     with pytest.raises(ValidationError, match="последнего Администратора"):
         update_staff(admin, cok, admin, StaffForm(admin.email, admin.full_name, "operator"))
+
+
+@pytest.mark.parametrize("name, message", [
+    ("Тест", "ФИО полностью"),
+    ("Ivanov Ivan", "кириллицы"),
+    ("", "не указано"),
+])
+def test_full_name_is_checked(cok, factory, name, message):
+    admin = factory.user(Role.ADMIN, cok)
+    with pytest.raises(ValidationError, match=message) as info:
+        create_staff(admin, cok, StaffForm("n@example.ru", name, "operator"))
+    assert info.value.field == "full_name"
