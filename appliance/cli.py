@@ -33,7 +33,7 @@ import peewee
 from core import audit
 from core.config import CONFIG_ENV, KEY_ENV, Config, default_config_path, load_config, save_config
 from core.db import write_transaction
-from core.exceptions import ConfigError, MailDeliveryError, NokError, NotFoundError, ValidationError
+from core.exceptions import MailDeliveryError, NokError, NotFoundError, ValidationError
 from core.models import ORG_KIND_TITLES, ROLE_TITLES, Organisation, OrgKind, Role, User
 
 # --- Russian for click's own messages ------------------------------------------------------------
@@ -316,8 +316,10 @@ def write_key_file(path: Path) -> None:
 @click.option("--base-url", default=None, metavar="URL", help="Внешний адрес устройства для ссылок в письмах.")
 @click.option("--bind", default=None, metavar="ХОСТ:ПОРТ", help="Адрес, на котором слушает веб-сервер.")
 @click.option("--smtp-host", default=None, metavar="ХОСТ", help="Почтовый сервер для исходящих писем.")
-@click.option("--smtp-port", type=click.IntRange(1, 65535), default=None, metavar="ПОРТ", help="Порт почтового сервера.")
-@click.option("--force", is_flag=True, help="Перезаписать существующие настройки и ключ (старая база станет нечитаемой).")
+@click.option("--smtp-port", type=click.IntRange(1, 65535), default=None, metavar="ПОРТ",
+              help="Порт почтового сервера.")
+@click.option("--force", is_flag=True,
+              help="Перезаписать существующие настройки и ключ (старая база станет нечитаемой).")
 @pass_state
 def init(state: CliState, data_dir: Path | None, base_url: str | None, bind: str | None, smtp_host: str | None,
          smtp_port: int | None, force: bool) -> None:
@@ -641,7 +643,8 @@ def plugins_enable(state: CliState, name: str) -> None:
         names = ", ".join(sorted(available)) or "нет"
         raise CliError(f"Расширение «{name}» не установлено. Доступны: {names}.")
     if _set_enabled(state, name, True):
-        click.echo(f"Расширение «{name}» включено. Перезапустите устройство (nok serve), чтобы изменения вступили в силу.")
+        click.echo(f"Расширение «{name}» включено. Перезапустите устройство (nok serve), "
+                   "чтобы изменения вступили в силу.")
     else:
         click.echo(f"Расширение «{name}» уже включено.")
 

@@ -22,7 +22,12 @@ def client_ip(req: falcon.Request) -> str | None:
 
 
 class DatabaseMiddleware:
-    """Open a connection per request and close it afterwards (SQLCipher raw key: < 1 ms)."""
+    """Keep one connection per worker and make sure no request leaves a transaction open.
+
+    Closing the last SQLite connection checkpoints and truncates the WAL: doing that after
+    every request cost more than the request itself (measured: ~1.7 ms of ~4 ms). A sync
+    gunicorn worker serves one request at a time, so one long-lived connection is safe.
+    """
 
     def __init__(self, services: Services):
         self.db = services.db
@@ -31,8 +36,9 @@ class DatabaseMiddleware:
         self.db.connect(reuse_if_open=True)
 
     def process_response(self, req, resp, resource, req_succeeded):
-        if not self.db.is_closed():
-            self.db.close()
+        if not self.db.is_closed() and self.db.in_transaction():
+            log.error("request %s %s left a transaction open; rolling back", req.method, req.path)
+            self.db.rollback()
 
 
 class SessionMiddleware:

@@ -4,12 +4,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import peewee
+
 from core import audit
 from core.config import Config
 from core.db import write_transaction
 from core.exceptions import AuthenticationError, ValidationError
 from core.mail import Mailer
-from core.models import OneTimeToken, User, WebSession
+from core.models import OneTimeToken, Organisation, User, WebSession
 from core.security import (check_password_strength, hash_password, needs_rehash, new_token, token_hash,
                            verify_password)
 from core.validators import validate_email
@@ -92,11 +94,21 @@ def start_session(config: Config, user: User | None, ip: str | None = None, user
     return SessionHandle(token, row)
 
 
+# The organisation columns every page shows; the rest (requisites) is loaded where needed.
+SESSION_ORG_COLUMNS = (Organisation.id, Organisation.kind, Organisation.parent, Organisation.short_name,
+                       Organisation.full_name)
+
+
 def load_session(token: str | None) -> WebSession | None:
     """Return the live session for a cookie token; expired ones are removed."""
     if not token or len(token) > 200:
         return None
-    row = WebSession.get_or_none(WebSession.token_hash == token_hash(token))
+    # One query brings the session, its user and the user's organisation (every page needs all three).
+    row = (WebSession.select(WebSession, User, *SESSION_ORG_COLUMNS)
+           .join(User, peewee.JOIN.LEFT_OUTER)
+           .join(Organisation, peewee.JOIN.LEFT_OUTER)
+           .where(WebSession.token_hash == token_hash(token))
+           .first())
     if row is None:
         return None
     if row.expires_at <= now():

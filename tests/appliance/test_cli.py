@@ -26,7 +26,7 @@ from core.config import CONFIG_ENV, KEY_ENV, load_config, save_config
 from core.db import open_appliance_database
 from core.mail import Mailer
 from core.migrations import SchemaMigration
-from core.models import Organisation, OrgKind, User
+from core.models import Organisation, OrgKind
 from core.services.auth import authenticate, check_password_link, set_password_with_link
 from core.testing import free_port, make_config
 
