@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from core.exceptions import MailDeliveryError
 
 log = logging.getLogger(__name__)
+# The default 78-column folding of Cyrillic (RFC 2047) headers drops the space at a fold
+# («Платформе:задайте»); long lines are allowed by SMTP (998), so we do not fold.
+MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
 class Mailer:
@@ -19,7 +23,7 @@ class Mailer:
 
     def send(self, to: str, subject: str, body: str) -> str:
         """Deliver one letter and return its Message-ID; raise `MailDeliveryError` if refused."""
-        msg = EmailMessage()
+        msg = EmailMessage(policy=MAIL_POLICY)
         msg["From"] = self.sender
         msg["To"] = to
         msg["Subject"] = subject
