@@ -305,3 +305,20 @@ def chromium_browser(**launch_options):
             yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def count_queries(db: peewee.Database) -> Iterator[list[str]]:
+    """Collect the SQL statements `db` runs inside the block (to catch N+1 queries in tests)."""
+    seen: list[str] = []
+    original = db.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        seen.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    db.execute_sql = counting
+    try:
+        yield seen
+    finally:
+        del db.execute_sql

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from appliance import cli
+from appliance.cli.setup_commands import write_key_file
 from appliance.bootstrap import open_services
 from core.audit import AuditRecord
 from core.config import CONFIG_ENV, KEY_ENV, load_config, save_config
@@ -127,9 +128,9 @@ def test_init_with_key_in_environment_writes_no_key_file(tmp_path, monkeypatch):
 
 def test_key_file_is_never_overwritten(tmp_path):
     path = tmp_path / "nok.key"
-    cli.write_key_file(path)
+    write_key_file(path)
     with pytest.raises(FileExistsError):
-        cli.write_key_file(path)
+        write_key_file(path)
 
 
 def test_init_rejects_bad_bind(tmp_path):
@@ -191,7 +192,7 @@ def test_serve_execs_gunicorn_with_factory_and_config(cfg, monkeypatch):
         calls.append((file, argv, os.environ.get(CONFIG_ENV)))
         raise Execed
 
-    monkeypatch.setattr(cli.os, "execvp", fake_execvp)
+    monkeypatch.setattr(os, "execvp", fake_execvp)
     with pytest.raises(Execed):
         run(cfg.config_file, "serve", "--bind", "127.0.0.1:18081", "--workers", "3")
     file, argv, env_config = calls[0]
@@ -361,6 +362,40 @@ def test_plugins_list_enable_disable_and_unknown(nok_config):
     unknown = run(path, "plugins", "enable", "no_such_plugin")
     assert_clean_error(unknown, "«no_such_plugin» не установлено", "Доступны:", "theory_exam")
     assert path.read_text() == before
+
+
+INACTIVE_WARNING = "Плагин «no_such_plugin» не активен"
+
+
+@pytest.fixture
+def cfg_with_inactive_plugin(cfg):
+    cfg.plugins = ["no_such_plugin"]  # enabled, but nothing installs it: inactive on every machine
+    save_config(cfg)
+    return cfg
+
+
+def test_inactive_plugin_is_reported_only_where_plugins_matter(cfg_with_inactive_plugin, caplog):
+    def warns(*args: str) -> bool:
+        caplog.clear()
+        result = run(cfg_with_inactive_plugin.config_file, *args)
+        assert result.exit_code == 0, result.output
+        return any(INACTIVE_WARNING in record.getMessage() for record in caplog.records)
+
+    assert warns("migrate") and warns("serve", "--check") and warns("plugins", "list")
+    assert not warns("user", "list") and not warns("audit", "verify") and not warns("--help")
+    assert "no_such_plugin" in run(cfg_with_inactive_plugin.config_file, "plugins", "list").output
+
+
+def test_inactive_plugin_warning_on_stderr_of_the_real_command(cfg_with_inactive_plugin):
+    env = {k: v for k, v in os.environ.items() if k not in (KEY_ENV, CONFIG_ENV)}
+
+    def nok(*args: str) -> subprocess.CompletedProcess:
+        argv = [sys.executable, "-m", "appliance.cli", "--config", str(cfg_with_inactive_plugin.config_file), *args]
+        return subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
+
+    assert nok("migrate").stderr.startswith(f"Предупреждение: {INACTIVE_WARNING}: плагин не установлен")
+    quiet = nok("user", "list")
+    assert quiet.stderr == "" and "Пользователей нет." in quiet.stdout
 
 
 PLUGIN_DIST = "nok-cli-test-plugin"

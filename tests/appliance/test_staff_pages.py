@@ -92,3 +92,19 @@ def test_cannot_delete_self(people, new_web):
     me = people["cok_admin"]
     page = web.post(f"/cabinet/cok/staff/{me.id}/delete")
     assert page.status_code == 409 and "собственную" in page.text
+
+
+def test_staff_list_query_count_does_not_grow_with_rows(people, new_web, services, factory):
+    from core.models import Role
+    from core.testing import count_queries
+
+    web = _admin(new_web)
+    web.get("/cabinet/cok/staff")
+    with count_queries(services.db) as few:
+        web.get("/cabinet/cok/staff")
+    for _ in range(20):
+        factory.user(Role.OPERATOR, people["cok_admin"].organisation, password=None)
+    with count_queries(services.db) as many:
+        page = web.get("/cabinet/cok/staff")
+    assert page.text.count("<tr>") >= 22
+    assert 0 < len(few) == len(many), many
