@@ -42,6 +42,7 @@ def create_app(services: Services) -> falcon.App:
     app.add_route("/login", auth_pages.LoginResource(services))
     app.add_route("/logout", auth_pages.LogoutResource(services))
     app.add_route("/password/set", auth_pages.SetPasswordResource(services))
+    app.add_route("/password/forgot", auth_pages.ForgotPasswordResource(services))
     app.add_route("/healthz", HealthResource(services))
     app.add_route("/cabinet/{cabinet}/", cabinets.CabinetHomeResource(services))
     app.add_route("/cabinet/{cabinet}/staff", staff.StaffListResource(services))

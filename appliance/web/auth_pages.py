@@ -1,6 +1,8 @@
 """Вход, выход и установка пароля по одноразовой ссылке."""
 from __future__ import annotations
 
+import logging
+
 import falcon
 
 from appliance.web.forms import read_form
@@ -8,8 +10,10 @@ from appliance.web.middleware import clear_session_cookie, client_ip, ensure_ses
 from appliance.web.render import render
 from core.context import Services
 from core.db import write_transaction
-from core.exceptions import AuthenticationError, ValidationError
+from core.exceptions import AuthenticationError, MailDeliveryError, ValidationError
 from core.services import auth
+
+log = logging.getLogger(__name__)
 
 
 class IndexResource:
@@ -95,3 +99,23 @@ class SetPasswordResource:
                    email=row.user.email, link_error=None, error=str(ex))
             return
         raise falcon.HTTPSeeOther("/login?password_set=1")
+
+
+class ForgotPasswordResource:
+    """«Забыли пароль?»: the same answer whether or not the address is registered."""
+
+    def __init__(self, services: Services):
+        self.services = services
+
+    def on_get(self, req, resp):
+        ensure_session(req, resp, self.services)
+        render(self.services.templates, req, resp, "password_forgot.html", email="", sent=False)
+
+    def on_post(self, req, resp):
+        form = read_form(req)
+        email = form.get("email", "")
+        try:
+            auth.request_password_reset(self.services.config, self.services.mailer, email)
+        except MailDeliveryError as ex:
+            log.warning("password reset mail failed: %s", ex)
+        render(self.services.templates, req, resp, "password_forgot.html", email=email, sent=True)

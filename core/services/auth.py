@@ -17,6 +17,7 @@ from core.security import (check_password_strength, hash_password, needs_rehash,
 from core.validators import validate_email
 
 PURPOSE_SET_PASSWORD = "set_password"
+PURPOSE_RESET_PASSWORD = "reset_password"
 _DUMMY_HASH = hash_password("dummy-password-for-timing-1")
 ANONYMOUS_SESSION_LIFETIME = dt.timedelta(hours=1)  # long enough to fill in the login form
 GENERIC_LOGIN_ERROR = "Неверный адрес электронной почты или пароль."
@@ -164,15 +165,52 @@ def send_password_link(config: Config, mailer: Mailer, user: User) -> str:
     return token
 
 
+PASSWORD_RESET_INTERVAL = dt.timedelta(minutes=5)
+
+
+def request_password_reset(config: Config, mailer: Mailer, email: str) -> bool:
+    """«Забыли пароль?»: mail a one-time link if the address belongs to an active account.
+
+    Answers the same way whether or not the account exists (the page never says which), and
+    sends at most one letter per account every five minutes so the form cannot flood a mailbox.
+    Returns whether a letter was sent (for tests and the audit log, never for the page).
+    """
+    try:
+        email = validate_email(email)
+    except ValidationError:
+        return False
+    user = User.get_or_none(User.email == email)
+    if user is None or not user.is_active:
+        return False
+    recent = OneTimeToken.select().where(
+        (OneTimeToken.user == user) & (OneTimeToken.purpose == PURPOSE_RESET_PASSWORD)
+        & (OneTimeToken.created_at > now() - PASSWORD_RESET_INTERVAL)).exists()
+    if recent:
+        audit.record("password_reset_throttled", "user", user.id)
+        return False
+    token = issue_password_link(config, user, PURPOSE_RESET_PASSWORD)
+    body = (
+        f"Здравствуйте, {user.full_name}!\n\n"
+        f"Кто-то (возможно, вы) запросил восстановление пароля для учётной записи {user.email} "
+        "в НОК-Платформе.\n\n"
+        f"Чтобы задать новый пароль, откройте ссылку (она действует {config.password_link_hours} ч "
+        f"и только один раз):\n{password_link_url(config, token)}\n\n"
+        "Если вы не запрашивали восстановление, ничего не делайте: пароль останется прежним.\n\n"
+        "— НОК-Платформа\n"
+    )
+    mailer.send(user.email, "НОК-Платформа: восстановление пароля", body)
+    return True
+
+
 def check_password_link(token: str | None) -> OneTimeToken:
     """Return the live token row or raise `AuthenticationError` saying what is wrong."""
     row = OneTimeToken.get_or_none(OneTimeToken.token_hash == token_hash(token or ""))
     if row is None:
-        raise AuthenticationError("Ссылка недействительна. Запросите новую у администратора.")
+        raise AuthenticationError("Ссылка недействительна. Запросите новую на странице «Забыли пароль?».")
     if row.used_at is not None:
         raise AuthenticationError("Ссылка уже использована. Войдите с паролем или запросите новую ссылку.")
     if row.expires_at <= now():
-        raise AuthenticationError("Срок действия ссылки истёк. Запросите новую у администратора.")
+        raise AuthenticationError("Срок действия ссылки истёк. Запросите новую на странице «Забыли пароль?».")
     return row
 
 

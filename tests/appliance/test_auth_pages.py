@@ -89,3 +89,33 @@ def test_password_link_from_mail_sets_password_once(people, web, new_web, smtp_s
 
 def test_role_enum_titles_are_russian():
     assert [r.title for r in Role] == ["Администратор", "Оператор", "Эксперт", "Соискатель"]
+
+
+def test_forgot_password_mails_a_link_and_hides_unknown_addresses(people, web, smtp_server):
+    page = web.get("/login")
+    assert 'href="/password/forgot"' in page.text
+    web.get("/password/forgot")
+    unknown = web.post("/password/forgot", {"email": "nobody@mail.ru"})
+    known = web.post("/password/forgot", {"email": "welder@mail.ru"})
+    assert unknown.status_code == known.status_code == 200
+    assert "Если адрес" in unknown.text and "Если адрес" in known.text
+    letter = smtp_server.wait_for(1)[-1]
+    assert letter["To"] == "welder@mail.ru" and letter["Subject"] == "НОК-Платформа: восстановление пароля"
+    link = re.search(r"http://testserver(/password/set\?token=[\w-]+)", smtp_server.body(letter)).group(1)
+    token = link.split("token=")[1]
+    web.get(link)
+    done = web.post("/password/set", {"token": token, "password": "Сварщик-2026-пароль",
+                                      "password_repeat": "Сварщик-2026-пароль"})
+    assert done.status_code == 303
+    assert web.post("/login", {"email": "welder@mail.ru", "password": "Сварщик-2026-пароль"}).status_code == 303
+
+
+def test_forgot_password_is_throttled(people, web, smtp_server):
+    from core.services import auth as auth_service
+
+    web.get("/password/forgot")
+    web.post("/password/forgot", {"email": "welder@mail.ru"})
+    smtp_server.wait_for(1)
+    web.post("/password/forgot", {"email": "welder@mail.ru"})
+    assert len(smtp_server.messages) == 1, "второе письмо раньше чем через 5 минут не отправляется"
+    assert auth_service.PASSWORD_RESET_INTERVAL.total_seconds() == 300
