@@ -7,6 +7,7 @@ server (aiosmtpd) on loopback.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 import shutil
@@ -102,12 +103,24 @@ def core_components() -> list[Component]:
     return [Component("core", list(CORE_MODELS), list(CORE_MIGRATIONS))]
 
 
-@pytest.fixture
-def sqlcipher_db(tmp_path: Path) -> Iterator[peewee.Database]:
-    """A migrated, encrypted SQLCipher database file bound to all models."""
+@pytest.fixture(scope="session")
+def _sqlcipher_template(tmp_path_factory) -> tuple[Path, str]:
+    """Migrate once per session; each test gets a copy of the file (same key), not a new migration."""
     key = secrets.token_hex(32)
-    db = open_appliance_database(tmp_path / "test.db", key)
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db = open_appliance_database(path, key)
     migrate(db, core_components())
+    db.close()
+    return path, key
+
+
+@pytest.fixture
+def sqlcipher_db(tmp_path: Path, _sqlcipher_template) -> Iterator[peewee.Database]:
+    """A migrated, encrypted SQLCipher database file bound to all models."""
+    template, key = _sqlcipher_template
+    target = tmp_path / "test.db"
+    shutil.copyfile(template, target)
+    db = open_appliance_database(target, key)
     use_database(db)
     db.connect(reuse_if_open=True)
     yield db
@@ -208,6 +221,13 @@ _SURNAMES = ("Иванов", "Петров", "Сидоров", "Кузнецов
 _FIRST_NAMES = ("Иван", "Пётр", "Алексей", "Сергей", "Андрей", "Дмитрий", "Олег")
 
 
+@functools.lru_cache(maxsize=1)
+def _test_password_hash() -> str:
+    from core.security import hash_password
+
+    return hash_password(TEST_PASSWORD)
+
+
 class Factory:
     """Make valid organisations and users with little typing (checksummed requisites)."""
 
@@ -231,7 +251,13 @@ class Factory:
         n = self._next()
         fields.setdefault("email", f"user{n}@example.ru")
         fields.setdefault("full_name", f"{_SURNAMES[n % len(_SURNAMES)]} {_FIRST_NAMES[n % len(_FIRST_NAMES)]} Иванович")
-        return create_user(role=role, organisation=organisation, password=password, **fields)
+        if password != TEST_PASSWORD:
+            return create_user(role=role, organisation=organisation, password=password, **fields)
+        # argon2 is slow on purpose; hash the shared test password once per session.
+        user = create_user(role=role, organisation=organisation, password=None, **fields)
+        user.password_hash = _test_password_hash()
+        user.save()
+        return user
 
 
 @pytest.fixture

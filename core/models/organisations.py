@@ -74,6 +74,7 @@ class Organisation(AuditedModel):
     chair_name = peewee.CharField(max_length=200, null=True)
     secretary_name = peewee.CharField(max_length=200, null=True)
     voting_members = peewee.TextField(null=True)
+    facsimile_digest = peewee.CharField(max_length=64, null=True)  # drawn signature of the signer (PNG)
     is_active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=_now)
 

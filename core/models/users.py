@@ -74,6 +74,7 @@ class User(AuditedModel):
     failed_logins = peewee.IntegerField(default=0)
     locked_until = peewee.DateTimeField(null=True)
     last_login_at = peewee.DateTimeField(null=True)
+    facsimile_digest = peewee.CharField(max_length=64, null=True)  # an expert's drawn signature (PNG)
     created_at = peewee.DateTimeField(default=_now)
 
     class Meta:
