@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import peewee
 
@@ -24,3 +24,9 @@ class Services:
     mailer: Mailer
     plugins: "PluginHost"
     templates: Any = None  # jinja2.Environment, set by the web app
+    # Set by the web app so plugin pages look and check like the core's own (plugins never
+    # import `appliance`): render(req, resp, template, status=200, **context) fills the
+    # page frame (user, menu, CSRF token); require_cabinet(req, cabinet_slug) returns
+    # (user, Cabinet) or raises (login redirect, 403) and sets the cabinet menu.
+    render: Callable[..., None] | None = None
+    require_cabinet: Callable[..., tuple] | None = None

@@ -1,6 +1,8 @@
 """`create_app(services)`: the appliance's falcon application, for tests and for gunicorn alike."""
 from __future__ import annotations
 
+import functools
+import importlib
 from pathlib import Path
 
 import falcon
@@ -9,10 +11,13 @@ from appliance.web import auth_pages, cabinets, staff
 from appliance.web.errors import install_error_handlers
 from appliance.web.middleware import (CsrfMiddleware, DatabaseMiddleware, SecurityHeadersMiddleware,
                                       SessionMiddleware)
-from appliance.web.render import make_environment
+from appliance.web.guards import require_cabinet as _require_cabinet
+from appliance.web.render import make_environment, render
 from core.context import Services
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+# Each area of the web app adds its routes with `add_routes(app, services)`.
+AREA_MODULES: list[str] = []
 
 
 class HealthResource:
@@ -28,6 +33,8 @@ class HealthResource:
 
 def create_app(services: Services) -> falcon.App:
     services.templates = make_environment(services.plugins.template_dirs())
+    services.render = functools.partial(render, services.templates)
+    services.require_cabinet = functools.partial(_require_cabinet, plugins=services.plugins)
     app = falcon.App(middleware=[
         SecurityHeadersMiddleware(),
         DatabaseMiddleware(services),
@@ -50,6 +57,8 @@ def create_app(services: Services) -> falcon.App:
     app.add_route("/cabinet/{cabinet}/staff/{user_id:int}", staff.StaffMemberResource(services))
     app.add_route("/cabinet/{cabinet}/staff/{user_id:int}/delete", staff.StaffDeleteResource(services))
     app.add_route("/cabinet/{cabinet}/staff/{user_id:int}/invite", staff.StaffInviteResource(services))
+    for module in AREA_MODULES:
+        importlib.import_module(module).add_routes(app, services)
     app.add_route("/cabinet/{cabinet}/{section}", cabinets.SectionResource(services))
     app.add_static_route("/static", str(STATIC_DIR))
     for name, folder in services.plugins.static_dirs().items():

@@ -31,6 +31,9 @@ SIGNATURE = Section("signature", "Ваша подпись", "Графическ�
 RESULTS = Section("results", "Результаты экзаменов",
                   "Результаты экзаменов с фильтрами, личные дела, решения экспертной комиссии.")
 THEORY = Section("theory", "Теория", "Запись на теорию, группы на теорию, допуск соискателей и начало экзамена.")
+APPLICATIONS = Section("applications", "Заявления",
+                       "Очередь заявлений соискателей и работодателей: проверка документов, договор и счёт.")
+SCHEDULE = Section("schedule", "Расписание", "Дни и время экзаменов по квалификациям, число мест.")
 PRACTICE = Section("practice", "Практика", "Группы на практику, практические задания и защита портфолио.")
 
 MENUS: dict[Cabinet, tuple[Section, ...]] = {
@@ -45,11 +48,12 @@ MENUS: dict[Cabinet, tuple[Section, ...]] = {
         PROFILE,
     ),
     Cabinet.COK: (
-        STAFF, EXPERTS, QUALIFICATIONS, THEORY, PRACTICE, RESULTS,
+        STAFF, APPLICATIONS, THEORY, PRACTICE, EXPERTS, QUALIFICATIONS, SCHEDULE, RESULTS,
         Section("settlements", "Взаиморасчёты", "Контроль взаиморасчётов между ЦОК и площадками."),
         PROFILE, SIGNATURE,
     ),
-    Cabinet.VENUE: (STAFF, EXPERTS, QUALIFICATIONS, THEORY, PRACTICE, RESULTS, PROFILE, SIGNATURE),
+    Cabinet.VENUE: (STAFF, APPLICATIONS, THEORY, PRACTICE, EXPERTS, QUALIFICATIONS, SCHEDULE, RESULTS, PROFILE,
+                    SIGNATURE),
     Cabinet.EXPERT: (RESULTS, SIGNATURE),
     Cabinet.APPLICANT: (
         Section("personal", "Личные данные", "ФИО, СНИЛС, паспорт, фото, образование, трудовая деятельность."),

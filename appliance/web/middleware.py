@@ -8,7 +8,7 @@ import falcon
 from core import audit
 from core.context import Services
 from core.security import constant_time_equal
-from core.services import auth
+from core.services import auth, notify
 
 log = logging.getLogger(__name__)
 SESSION_COOKIE = "nok_session"
@@ -31,14 +31,18 @@ class DatabaseMiddleware:
 
     def __init__(self, services: Services):
         self.db = services.db
+        self.mailer = services.mailer
 
     def process_request(self, req, resp):
         self.db.connect(reuse_if_open=True)
+        notify.mail_was_queued()  # start each request with a clean flag
 
     def process_response(self, req, resp, resource, req_succeeded):
         if not self.db.is_closed() and self.db.in_transaction():
             log.error("request %s %s left a transaction open; rolling back", req.method, req.path)
             self.db.rollback()
+        if notify.mail_was_queued():
+            notify.deliver_pending(self.mailer)
 
 
 class SessionMiddleware:

@@ -7,6 +7,7 @@ capped schedule.
 """
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 
 from core.db import write_transaction
@@ -20,7 +21,18 @@ RETRY_SCHEDULE = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta
 SIGNATURE = "\n\n— НОК-Платформа\n"
 
 
+_queued_in_context: contextvars.ContextVar[bool] = contextvars.ContextVar("nok_mail_queued", default=False)
+
+
+def mail_was_queued() -> bool:
+    """Whether this request queued a letter (so the web layer delivers right after it); resets."""
+    queued = _queued_in_context.get()
+    _queued_in_context.set(False)
+    return queued
+
+
 def queue_mail(recipient: str, subject: str, body: str) -> OutgoingMail:
+    _queued_in_context.set(True)
     return OutgoingMail.create(recipient=recipient, subject=subject, body=body.rstrip() + SIGNATURE)
 
 
