@@ -7,8 +7,9 @@ NOK := $(VENV)/bin/nok
 DATA := var
 STAMP := $(VENV)/.installed
 
-APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core fonts-liberation
-APT_TEST := $(APT_RUN) poppler-utils xvfb chromium postgresql wrk
+APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core fonts-liberation \
+  poppler-utils libgl1 libglib2.0-0
+APT_TEST := $(APT_RUN) xvfb chromium postgresql wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test bench apt-run apt-test venv clean help
