@@ -6,7 +6,8 @@ and never as a traceback (see `errors`).
 
 This module builds the `nok` group (the console script `nok = appliance.cli:main`) from the
 commands of one module per job: `setup_commands` (init, migrate, serve), `user_commands`,
-`audit_commands`, `plugin_commands` (plugins …) and `demo_commands` (demo, mail-catcher).
+`audit_commands`, `plugin_commands` (plugins …), `demo_commands` (demo, mail-catcher) and
+`mail_commands` (mail send).
 
 Plugins add commands through `PluginHost.register_cli_commands`; they are loaded lazily,
 only when a name that is not a core command is asked for (or the command list is shown), so
@@ -25,7 +26,8 @@ from appliance.cli.i18n import install_russian_click, russian_metavars
 
 install_russian_click()  # before any command is built: click.Path() translates its name when constructed
 
-from appliance.cli import audit_commands, demo_commands, plugin_commands, setup_commands, user_commands  # noqa: E402
+from appliance.cli import (audit_commands, demo_commands, mail_commands, plugin_commands,  # noqa: E402
+                           setup_commands, user_commands)
 from appliance.cli.errors import CliError, russian_errors  # noqa: E402
 from appliance.cli.plugin_warnings import cli_logging  # noqa: E402
 from appliance.cli.state import CliState, pass_state  # noqa: E402
@@ -72,7 +74,7 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
 
 for _command in (setup_commands.init, setup_commands.migrate_command, setup_commands.serve, user_commands.user,
                  audit_commands.audit_commands, plugin_commands.plugins, demo_commands.demo,
-                 demo_commands.mail_catcher):
+                 demo_commands.mail_catcher, mail_commands.mail_commands):
     main.add_command(_command)
 del _command
 russian_metavars(main)

@@ -91,7 +91,8 @@ def clear_session_cookie(resp: falcon.Response, services: Services) -> None:
 class CsrfMiddleware:
     """Refuse every state-changing request whose token does not match the session's.
 
-    Forms send `csrf_token` as a field; scripts and multipart uploads send `X-CSRF-Token`.
+    Forms send `csrf_token` as a field; scripts send `X-CSRF-Token`; multipart upload forms
+    put it in the action URL (`?csrf_token=…`) so the upload stream stays unread.
     """
 
     def process_resource(self, req, resp, resource, params):
@@ -99,10 +100,15 @@ class CsrfMiddleware:
             return
         session = req.context.get("session")
         sent = req.get_header("X-CSRF-Token")
-        if not sent and req.content_type and req.content_type.startswith(falcon.MEDIA_URLENCODED):
+        content_type = req.content_type or ""
+        if not sent and content_type.startswith(falcon.MEDIA_URLENCODED):
             form = req.get_media()
             value = form.get("csrf_token") if isinstance(form, dict) else None
             sent = value if isinstance(value, str) else None
+        elif not sent and content_type.startswith(falcon.MEDIA_MULTIPART):
+            # Reading a multipart body here would consume the upload stream the resource needs;
+            # upload forms carry the token in their action URL instead.
+            sent = req.get_param("csrf_token")
         if session is None or not sent or not constant_time_equal(sent, session.csrf_token):
             log.warning("CSRF check failed for %s %s", req.method, req.path)
             raise falcon.HTTPForbidden(
