@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -348,3 +349,74 @@ def count_queries(db: peewee.Database) -> Iterator[list[str]]:
         yield seen
     finally:
         del db.execute_sql
+
+
+# --- web -------------------------------------------------------------------------------------
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class WebClient:
+    """A falcon TestClient that keeps cookies and fills in the CSRF token like a browser."""
+
+    def __init__(self, app):
+        import falcon.testing
+
+        self.client = falcon.testing.TestClient(app)
+        self.cookies: dict[str, str] = {}
+        self.csrf = ""
+
+    def _remember(self, result):
+        for name, cookie in result.cookies.items():
+            if cookie.value and cookie.max_age != 0:
+                self.cookies[name] = cookie.value
+            else:
+                self.cookies.pop(name, None)
+        if (result.headers.get("content-type") or "").startswith("text/html"):
+            match = CSRF_RE.search(result.text or "")
+            if match:
+                self.csrf = match.group(1)
+        return result
+
+    def _headers(self, extra: dict | None = None) -> dict[str, str]:
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Accept": "text/html",
+                **(extra or {})}
+
+    def get(self, path, **kw):
+        return self._remember(self.client.simulate_get(path, headers=self._headers(kw.pop("headers", None)), **kw))
+
+    def post(self, path, data=None, *, csrf=True, **kw):
+        """POST a urlencoded form; list values become repeated fields (checkboxes)."""
+        from urllib.parse import urlencode
+
+        form = dict(data or {})
+        if csrf:
+            form.setdefault("csrf_token", self.csrf)
+        headers = self._headers({"Content-Type": "application/x-www-form-urlencoded", **kw.pop("headers", {})})
+        return self._remember(self.client.simulate_post(path, body=urlencode(form, doseq=True), headers=headers,
+                                                        **kw))
+
+    def upload(self, path, fields: dict | None = None, files: dict | None = None, *, csrf=True):
+        """POST multipart/form-data; `files` maps field → (filename, bytes, content type).
+
+        The CSRF token goes into the URL, as the upload forms of the app do.
+        """
+        boundary = "----nokboundary" + secrets.token_hex(8)
+        parts: list[bytes] = []
+        for name, value in (fields or {}).items():
+            for item in value if isinstance(value, list) else [value]:
+                parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{item}\r\n'
+                             .encode())
+        for name, (filename, content, ctype) in (files or {}).items():
+            head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                    f"Content-Type: {ctype}\r\n\r\n").encode()
+            parts.append(head + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        if csrf:
+            path += ("&" if "?" in path else "?") + f"csrf_token={self.csrf}"
+        headers = self._headers({"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        return self._remember(self.client.simulate_post(path, body=body, headers=headers))
+
+    def login(self, email, password):
+        self.get("/login")
+        return self.post("/login", {"email": email, "password": password})

@@ -1,7 +1,9 @@
-"""`nok mail send`: deliver queued letters (status changes, reminders) that the web app could
+"""`nok mail send` and `nok mail remind`: deliver queued letters (status changes, reminders) that the web app could
 not send at once — run it from cron every few minutes so a mail-server outage loses nothing.
 """
 from __future__ import annotations
+
+import datetime as dt
 
 import click
 
@@ -9,6 +11,7 @@ from appliance.cli._internal import plural
 from appliance.cli.state import CliState, pass_state
 from core.models import OutgoingMail
 from core.services.notify import deliver_pending
+from core.services.reminders import queue_exam_reminders
 
 
 @click.group(name="mail")
@@ -29,3 +32,17 @@ def mail_send(state: CliState, limit: int) -> None:
     click.echo(f"Отправлено: {plural(sent, 'письмо', 'письма', 'писем')}. В очереди: {waiting}.")
     if waiting and not sent:
         raise click.exceptions.Exit(1)
+
+
+@mail_commands.command("remind")
+@click.option("--date", "today", type=click.DateTime(formats=["%Y-%m-%d", "%d.%m.%Y"]), default=None,
+              metavar="ДАТА", help="Считать сегодняшней эту дату (по умолчанию — текущая).")
+@pass_state
+def mail_remind(state: CliState, today) -> None:
+    """Напомнить соискателям об экзамене, назначенном на завтра (запускать раз в день)."""
+    services = state.services()
+    day = today.date() if today else dt.date.today()
+    with services.db.connection_context():
+        queued = queue_exam_reminders(day)
+        sent = deliver_pending(services.mailer, limit=max(queued, 1) + 50)
+    click.echo(f"Напоминаний поставлено в очередь: {queued}. Отправлено писем: {sent}.")

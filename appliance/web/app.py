@@ -17,7 +17,12 @@ from core.context import Services
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Each area of the web app adds its routes with `add_routes(app, services)`.
-AREA_MODULES: list[str] = []
+AREA_MODULES: list[str] = [
+    "appliance.web.employer.routes",
+    "appliance.web.exam_groups.routes",
+    "appliance.web.applicant.routes",
+    "appliance.web.centre.routes",
+]
 
 
 class HealthResource:

@@ -38,7 +38,7 @@ def install_error_handlers(app: falcon.App, services: Services) -> None:
     def _respond(req, resp, code: int, title: str | None, description: str | None):
         title = title if title and not title.isascii() else TITLES.get(code, "Ошибка")
         description = description if description and not description.isascii() else DESCRIPTIONS.get(code, "")
-        if req.client_accepts_json and not req.client_accepts_html:
+        if req.client_accepts_json and not req.client_accepts("text/html"):
             resp.status = code
             resp.media = {"error": title, "description": description}
             return

@@ -73,9 +73,12 @@ class Application(AuditedModel):
     updated_at = peewee.DateTimeField(default=_now)
 
     class Meta:
-        indexes = (
+        indexes = (  # the queue filters by these and orders by submission (bench/queue_list.py)
             (("cok", "status", "submitted_at"), False),
             (("venue", "status", "submitted_at"), False),
+            (("cok", "submitted_at"), False),
+            (("venue", "submitted_at"), False),
+            (("cok", "qualification", "status", "submitted_at"), False),
         )
 
 

@@ -16,7 +16,7 @@ TERMS_TITLES = {TERMS_PREPAYMENT: "Предоплата", TERMS_POSTPAYMENT: "П
 class Invoice(AuditedModel):
     """Счёт (with its Договор): for one application or for an employer's group application."""
 
-    number = peewee.CharField(max_length=32, unique=True)
+    number = peewee.CharField(max_length=32)  # numbered per ЦОК and year: unique within a ЦОК
     cok = peewee.ForeignKeyField(Organisation, backref="invoices", on_delete="RESTRICT")
     application = peewee.ForeignKeyField(Application, null=True, backref="invoices", on_delete="RESTRICT")
     group_application = peewee.ForeignKeyField(GroupApplication, null=True, backref="invoices",
@@ -33,6 +33,9 @@ class Invoice(AuditedModel):
     paid_at = peewee.DateTimeField(null=True)
     cancelled_at = peewee.DateTimeField(null=True)
     created_at = peewee.DateTimeField(default=_now)
+
+    class Meta:
+        indexes = ((("cok", "number"), True), (("cok", "contract_number"), True))
 
     @property
     def is_paid(self) -> bool:

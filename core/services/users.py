@@ -12,7 +12,7 @@ import peewee
 
 from core.db import write_transaction
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
-from core.models import Organisation, OrgKind, Role, STAFF_ROLES, User
+from core.models import OneTimeToken, Organisation, OrgKind, Role, STAFF_ROLES, User, WebSession
 from core.security import hash_password, check_password_strength
 from core.validators import validate_email, validate_person_name_part, validate_phone
 
@@ -147,7 +147,11 @@ def delete_staff(actor: User, organisation: Organisation, user: User) -> None:
     with write_transaction():
         if user.role == Role.ADMIN.value and _admins_left(organisation, user) == 0:
             raise ValidationError("Нельзя удалить последнего Администратора организации.")
-        user.delete_instance(recursive=True)
+        # Only what belongs to the account itself; anything else referencing the user
+        # (applications, reviews, payments) keeps the row alive by a RESTRICT key on purpose.
+        WebSession.delete().where(WebSession.user == user).execute()
+        OneTimeToken.delete().where(OneTimeToken.user == user).execute()
+        user.delete_instance()
 
 
 def set_password(user: User, password: str) -> User:

@@ -1,58 +1,13 @@
 """Web fixtures: the real app over a real SQLCipher file, driven like a browser (cookies, CSRF)."""
 from __future__ import annotations
 
-import re
-
-import falcon.testing
 import pytest
 
 from appliance.bootstrap import open_services
 from appliance.web.app import create_app
 from core.plugins import BUILTIN_PLUGINS, PluginHost
 from core.models import OrgKind, Role
-
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-class WebClient:
-    """A falcon TestClient that keeps cookies and fills in the CSRF token like a browser."""
-
-    def __init__(self, app):
-        self.client = falcon.testing.TestClient(app)
-        self.cookies: dict[str, str] = {}
-        self.csrf = ""
-
-    def _remember(self, result):
-        for name, cookie in result.cookies.items():
-            if cookie.value and cookie.max_age != 0:
-                self.cookies[name] = cookie.value
-            else:
-                self.cookies.pop(name, None)
-        match = CSRF_RE.search(result.text or "")
-        if match:
-            self.csrf = match.group(1)
-        return result
-
-    def _cookie_header(self):
-        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-
-    def get(self, path, **kw):
-        headers = {"Cookie": self._cookie_header(), "Accept": "text/html", **kw.pop("headers", {})}
-        return self._remember(self.client.simulate_get(path, headers=headers, **kw))
-
-    def post(self, path, data=None, *, csrf=True, **kw):
-        form = dict(data or {})
-        if csrf:
-            form.setdefault("csrf_token", self.csrf)
-        headers = {"Cookie": self._cookie_header(), "Accept": "text/html",
-                   "Content-Type": "application/x-www-form-urlencoded", **kw.pop("headers", {})}
-        from urllib.parse import urlencode
-        return self._remember(self.client.simulate_post(path, body=urlencode(form), headers=headers, **kw))
-
-    def login(self, email, password):
-        self.get("/login")
-        return self.post("/login", {"email": email, "password": password})
-
+from core.testing import WebClient  # noqa: F401  (re-exported for older tests)
 
 @pytest.fixture
 def services(nok_config):

@@ -41,3 +41,12 @@ def test_mail_send_keeps_letters_when_server_is_down(nok_config, smtp_server):
     result = CliRunner().invoke(cli.main, ["--config", str(nok_config.config_file), "mail", "send"])
     assert result.exit_code == 1 and "Отправлено: 0 писем. В очереди: 2." in result.output
     assert _waiting(nok_config) == 2
+
+
+def test_mail_remind_runs_the_daily_job(nok_config, smtp_server):
+    nok_config.plugins = []
+    save_config(nok_config)
+    result = CliRunner().invoke(cli.main, ["--config", str(nok_config.config_file), "mail", "remind",
+                                           "--date", "2026-03-11"])
+    assert result.exit_code == 0, result.output
+    assert "Напоминаний поставлено в очередь: 0. Отправлено писем: 0." in result.output

@@ -7,7 +7,7 @@ from appliance.bootstrap import open_services
 from appliance.web.app import create_app
 from appliance.web.guards import require_cabinet
 from appliance.web.render import render
-from conftest import WebClient
+from core.testing import WebClient
 from core.plugin_api import MenuItem, hookimpl
 from core.plugins import PluginHost
 from core.testing import TEST_PASSWORD

@@ -21,7 +21,7 @@ def test_errors_are_russian_without_traces(web, people):
 def test_unexpected_error_shows_russian_500(services, monkeypatch):
     from appliance.web import auth_pages
     from appliance.web.app import create_app
-    from conftest import WebClient
+    from core.testing import WebClient
 
     def boom(self, req, resp):
         raise RuntimeError("secret internal detail")
@@ -46,9 +46,18 @@ def test_menu_of_cok_and_future_sections(people, web):
     for title in ("Сотрудники", "Эксперты", "Квалификации", "Теория", "Практика", "Результаты экзаменов",
                   "Ваш профиль"):
         assert title in home.text
-    section = web.get("/cabinet/cok/theory")
+    section = web.get("/cabinet/cok/results")
     assert section.status_code == 200 and "Раздел появится" in section.text
 
 
 def test_health(web):
     assert web.client.simulate_get("/healthz").json == {"status": "ok"}
+
+
+def test_error_pages_for_real_browser_accept_headers(web):
+    chromium = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+    for accept in (chromium, "*/*"):
+        page = web.get("/no/such/page", headers={"Accept": accept})
+        assert page.status_code == 404 and "Страница не найдена" in page.text
+    api = web.get("/no/such/page", headers={"Accept": "application/json"})
+    assert api.status_code == 404 and api.json["error"] == "Страница не найдена"

@@ -1,0 +1,1 @@
+"""Личный кабинет Работодателя: registration, profile, group applications, «Реестр соискателей»."""
