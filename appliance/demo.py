@@ -10,12 +10,15 @@ at load time, so a broken demo number fails loudly instead of reaching a contrac
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from core import audit
 from core.db import write_transaction
 from core.exceptions import ValidationError
-from core.models import Organisation, OrgKind, ProfStandard, Qualification, Role, User
+from core.models import (ExamSlot, ExpertCertificate, Organisation, OrgKind, Price, ProfStandard, Qualification,
+                         QualificationOffer, Role, User)
 from core.models.users import CABINET_TITLES, ROLE_TITLES, Cabinet
 from core.security import check_password_strength
 from core.services.users import create_user
@@ -363,4 +366,40 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> list[DemoLogin]:
             create_user(email=person.email, full_name=person.full_name, role=person.role,
                         organisation=orgs[org_key] if org_key else None, phone=person.phone,
                         position=person.position, password=password)
+        _load_catalog(orgs, dt.date.today())
     return demo_logins()
+
+
+# What each ЦОК offers and charges (рубли), and when its venues hold exams.
+DEMO_PRICES = {"40.05400.01": "12500.00", "40.05400.02": "14500.00", "40.00200.01": "18000.00",
+               "40.00200.02": "21000.00"}
+SLOT_TIMES = (dt.time(10, 0), dt.time(14, 0))
+SLOT_SEATS = 5
+SLOT_DAYS = 45
+
+
+def _load_catalog(orgs: dict[str, Organisation], today: dt.date) -> None:
+    """Offers, prices, a schedule for the next weeks and experts' certificates: enough to apply and
+    to form an exam group right after `make run`."""
+    qualifications = list(Qualification.select().where(Qualification.code.in_(list(DEMO_PRICES))))
+    for cok in (orgs["cok1"], orgs["cok2"]):
+        for qualification in qualifications:
+            QualificationOffer.create(cok=cok, qualification=qualification,
+                                      kos_loaded_at=dt.datetime.combine(today, dt.time(9, 0)), kos_version="1")
+            Price.create(cok=cok, qualification=qualification, amount=Decimal(DEMO_PRICES[qualification.code]))
+    for venue in (orgs["venue1"], orgs["venue2"], orgs["venue3"]):
+        for offset in range(1, SLOT_DAYS + 1):
+            day = today + dt.timedelta(days=offset)
+            if day.weekday() >= 5:
+                continue
+            for qualification in qualifications:
+                for at in SLOT_TIMES:
+                    ExamSlot.create(venue=venue, qualification=qualification, starts_at=dt.datetime.combine(day, at),
+                                    seats=SLOT_SEATS)
+    experts = User.select().where(User.role == Role.EXPERT.value)
+    for number, expert in enumerate(experts, start=1):
+        for qualification in qualifications:
+            ExpertCertificate.create(expert=expert, qualification=qualification,
+                                     valid_from=today - dt.timedelta(days=365), valid_to=today + dt.timedelta(days=730),
+                                     protocol_number=f"СПК-{today.year - 1}/{number:02d}",
+                                     protocol_date=today - dt.timedelta(days=370))

@@ -180,3 +180,24 @@ def test_nok_demo_command_twice(demo_config):
             "АНО «Уральский ЦОК»"
     finally:
         services.db.close()
+
+
+def test_demo_catalog_lets_an_applicant_apply_right_away(nok_config):
+    """Offers, prices, future slots and experts with valid certificates come with the demo."""
+    import datetime as dt
+
+    from appliance.bootstrap import open_services
+    from appliance.demo import load_demo
+    from core.models import ExamSlot, ExpertCertificate, Price, QualificationOffer
+    from core.plugins import PluginHost
+
+    services = open_services(nok_config, PluginHost())
+    with services.db.connection_context():
+        load_demo()
+        assert QualificationOffer.select().count() == 8 and Price.select().count() == 8
+        assert ExamSlot.select().where(ExamSlot.starts_at > dt.datetime.now()).count() > 100
+        today = dt.date.today()
+        valid = ExpertCertificate.select().where((ExpertCertificate.valid_from <= today)
+                                                 & (ExpertCertificate.valid_to >= today))
+        assert valid.count() == 8
+    services.db.close()
