@@ -30,6 +30,7 @@ from core.models import (Application, GroupApplicationRow, Invoice, Organisation
 from core.models.organisations import _now
 from core.providers import PaymentConfirmation
 from core.services.applications import change_status
+from core.services.group_applications import GroupStatus, change_group_status
 from core.workflow import ActorKind, Status
 
 if TYPE_CHECKING:
@@ -160,6 +161,9 @@ def record_payment(invoice: Invoice, confirmation: PaymentConfirmation, method: 
         comment = f"Оплата по счёту № {invoice.number}, платёжное поручение {reference}"
         for application in _awaiting(invoice):
             change_status(application, Status.PAID_DATE_AGREEMENT, kind, actor, plugins, comment=comment)
+        group = invoice.group_application
+        if group is not None and group.status == GroupStatus.AWAITING_PAYMENT.value:
+            change_group_status(group, GroupStatus.PAID, kind, actor, plugins, comment=comment)
     return payment
 
 

@@ -27,7 +27,7 @@ from core.workflow import Status
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOTICES = {
-    "saved": "Решения по документам сохранены.",
+    "save": "Решения по документам сохранены.",
     "fixes": "Заявление отправлено на доработку; соискатель получил письмо с причинами.",
     "invoice": "Договор и счёт сформированы и прикреплены к заявлению; соискатель получил письмо.",
 }

@@ -233,9 +233,7 @@ def test_register_profile_group_of_three_applicants_and_agreed_dates(w, tmp_path
     payments.record_payment(Invoice.get_by_id(invoice.id), PaymentConfirmation(Decimal("27000.00"), dt.date.today(),
                                                                                  "п/п 417", org.full_name),
                             "manual", w.cok_admin, w.plugins)
-    change_group_status(groups.get_group(admin, org, group.id), GroupStatus.PAID, ActorKind.CENTRE, w.cok_admin,
-                        w.plugins)
-    assert GroupApplication.get_by_id(group.id).status == "paid"
+    assert GroupApplication.get_by_id(group.id).status == "paid", "оплата счёта переводит групповую заявку"
 
     # The employer agrees the dates on the venue's calendar: two seats at 09:00, then 11:00.
     day = dt.date.today() + dt.timedelta(days=10)
