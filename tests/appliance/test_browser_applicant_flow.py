@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from decimal import Decimal
 
 import pytest
 
@@ -22,6 +23,7 @@ from core.config import CONFIG_ENV
 from core.documents.testing import pdf_text
 from core.models import Application, GroupMember
 from core.services.access_codes import ALPHABET, CODE_LENGTH
+from core.services.payments import format_rub
 from core.testing import TEST_PASSWORD, chromium_browser, running_gunicorn
 from core.workflow import Status
 
@@ -212,7 +214,7 @@ def review_documents(page, base, application_number, *, reject: bool):
         assert notice(page) == "Решения по документам сохранены."
 
 
-def issue_invoice(page, world) -> tuple[str, object]:
+def issue_invoice(page) -> tuple[str, Decimal]:
     page.select_option("select[name=payment_terms]", "prepayment")
     submit(page, page.get_by_role("button", name="Сформировать договор и счёт"))
     assert "Договор и счёт сформированы" in notice(page)
@@ -230,7 +232,8 @@ def issue_invoice(page, world) -> tuple[str, object]:
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
     assert APPLICANT["full_name"] in text and number in text, text
-    assert "15 200,50" in text, text
+    amount_text = " ".join(format_rub(PRICE).removesuffix("₽").split())  # «15 200,50»
+    assert f"Всего к оплате: {amount_text}" in text, text
     return number, amount
 
 
@@ -338,7 +341,7 @@ def test_applicant_goes_from_registration_to_a_started_exam(services, factory, n
         replace_rejected_document(applicant, application_url, smtp_server)
         # (4) everything accepted: contract and invoice, the invoice PDF read back
         review_documents(operator, base, application_number, reject=False)
-        number, amount = issue_invoice(operator, world)
+        number, amount = issue_invoice(operator)
         # (5) the bank statement (1C, cp1251) pays the invoice
         pay_by_bank_statement(operator, world, number, amount)
         # (6) the applicant picks the exam date
