@@ -12,7 +12,9 @@ fills in personal data and gives their own consent in their cabinet (152-ФЗ, l
 """
 from __future__ import annotations
 
+import datetime as dt
 import enum
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping
 
@@ -24,7 +26,7 @@ from core.exceptions import NotFoundError, PermissionDeniedError, ValidationErro
 from core.models import (Application, ApplicationStatusChange, DocumentKind, GroupApplication, GroupApplicationRow,
                          Organisation, OrgKind, ProfStandard, Qualification, QualificationOffer, StoredDocument, User)
 from core.models.applications import PAYER_EMPLOYER
-from core.models.billing import TERMS_PREPAYMENT, TERMS_TITLES
+from core.models.billing import TERMS_POSTPAYMENT, TERMS_PREPAYMENT, TERMS_TITLES
 from core.models.organisations import _now
 from core.services.applications import change_status
 from core.services.notify import queue_mail
@@ -497,3 +499,99 @@ def link_to_row(actor: User, organisation: Organisation, application: Applicatio
         application.updated_at = _now()
         application.save()
     return application
+
+
+# --- the ЦОК's side: review, decisions, postpayment ---------------------------------------------
+
+MAX_REASON = 1000
+CENTRE_DECISIONS = frozenset({GroupStatus.NEEDS_FIX, GroupStatus.REJECTED})
+
+
+def _require_centre_staff(actor: User, group: GroupApplication) -> None:
+    """Staff of the group's ЦОК or of one of its venues (the same rule as `billing.issue_group_invoice`).
+
+    Which group a venue may open (one with a row at it) is decided by the page's query
+    (`review.visible_group_applications`); this refuses anyone else who calls the service.
+    """
+    org = actor.organisation if actor.organisation_id else None
+    if (not actor.is_staff or org is None
+            or not (org.id == group.cok_id or (org.kind == OrgKind.VENUE.value and org.parent_id == group.cok_id))):
+        raise PermissionDeniedError("Решение по групповой заявке принимают сотрудники её ЦОК и площадок.")
+
+
+def decide_group(actor: User, group: GroupApplication, target: GroupStatus, reason: str,
+                 plugins: "PluginHost") -> GroupApplication:
+    """«Вернуть на доработку» / «Отклонить заявку»: a reason is required, the employer gets it by mail."""
+    _require_centre_staff(actor, group)
+    if target not in CENTRE_DECISIONS:
+        raise ValidationError("Это действие с заявкой недоступно.")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Укажите причину — её получит работодатель.", field="reason")
+    if len(reason) > MAX_REASON:
+        raise ValidationError(f"Причина — не более {MAX_REASON} символов.", field="reason")
+    return change_group_status(group, target, ActorKind.CENTRE, actor, plugins, comment=reason)
+
+
+def waiting_members(group: GroupApplication) -> list[Application]:
+    """The group's applications still «Ожидает оплаты» (postpayment lets them agree dates now)."""
+    return list(group.applications.where(Application.status == Status.AWAITING_PAYMENT.value).order_by(Application.id))
+
+
+def allow_dates_before_payment(actor: User, group: GroupApplication, plugins: "PluginHost") -> list[Application]:
+    """Постоплата: let the employer's staff agree their exam dates before the invoice is paid.
+
+    Every member application «Ожидает оплаты» moves to «Оплачено. Согласование даты» through
+    `change_status` (history, audit, the applicant's letter), all in one transaction. Refused
+    for prepayment — there the payment itself moves them (`payments.record_payment`).
+    """
+    _require_centre_staff(actor, group)
+    if group.payment_terms != TERMS_POSTPAYMENT:
+        raise ValidationError("Согласовать даты до оплаты можно только при постоплате; порядок расчётов этой "
+                              f"заявки — «{TERMS_TITLES.get(group.payment_terms, group.payment_terms)}».")
+    label = group.number or f"№ {group.id}"
+    with write_transaction():
+        status = GroupStatus(GroupApplication.select(GroupApplication.status)
+                             .where(GroupApplication.id == group.id).scalar())
+        if status is not GroupStatus.AWAITING_PAYMENT:
+            raise ValidationError(f"Согласовать даты до оплаты можно, когда счёт выставлен и заявка "
+                                  f"«{GroupStatus.AWAITING_PAYMENT.title}»; сейчас она «{status.title}».")
+        waiting = waiting_members(group)
+        if not waiting:
+            raise ValidationError("Нет заявлений сотрудников в статусе «Ожидает оплаты»: разрешать нечего.")
+        comment = (f"Постоплата: согласование даты экзамена разрешено до оплаты по групповой заявке {label} "
+                   f"работодателя «{group.employer.short_name}».")
+        for member in waiting:
+            change_status(member, Status.PAID_DATE_AGREEMENT, ActorKind.CENTRE, actor, plugins, comment=comment)
+        audit.record("allow_dates", "group_application", group.id, {"applications": [m.id for m in waiting]})
+    return waiting
+
+
+@dataclass(frozen=True)
+class GroupHistoryLine:
+    at: dt.datetime
+    source: str
+    target: str
+    actor_label: str
+    comment: str
+
+    @property
+    def target_title(self) -> str:
+        try:
+            return GroupStatus(self.target).title
+        except ValueError:
+            return self.target
+
+
+def group_history(group: GroupApplication) -> list[GroupHistoryLine]:
+    """The group's status moves, oldest first: `change_group_status` writes each into the audit log."""
+    records = (audit.AuditRecord.select().where((audit.AuditRecord.action == "status")
+                                                & (audit.AuditRecord.entity == "group_application")
+                                                & (audit.AuditRecord.entity_id == str(group.id)))
+               .order_by(audit.AuditRecord.seq))
+    lines = []
+    for rec in records:
+        data = json.loads(rec.data or "{}")
+        lines.append(GroupHistoryLine(rec.at, data.get("from", ""), data.get("to", ""), rec.actor_label,
+                                      data.get("comment", "")))
+    return lines

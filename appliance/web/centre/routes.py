@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import falcon
 
-from appliance.web.centre import catalog, experts, profile, queue, review, schedule
+from appliance.web.centre import catalog, experts, group_review, profile, queue, review, schedule
 from core.context import Services
 
 
@@ -32,6 +32,9 @@ def add_routes(app: falcon.App, services: Services) -> None:
         "/applications/{application_id:int}/photo": review.PhotoResource,
         "/applications/{application_id:int}/documents/{document_id:int}": review.DocumentDownloadResource,
         "/applications/{application_id:int}/files/{digest}": review.InvoiceFileResource,
+        "/applications/groups/{group_id:int}": group_review.GroupReviewResource,
+        "/applications/groups/{group_id:int}/documents/{document_id:int}": group_review.GroupDocumentResource,
+        "/applications/groups/{group_id:int}/files/{digest}": group_review.GroupInvoiceFileResource,
     }
     for path, resource in routes.items():
         app.add_route(base + path, resource(services))
