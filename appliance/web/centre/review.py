@@ -23,6 +23,7 @@ from core.services.documents import open_document, quality_messages
 from core.services.payments import format_rub
 from core.uploads import DOCUMENT_TYPES
 from core.validators import format_snils
+from core.models.exams import GROUP_KIND_TITLES, ExamGroup, GroupMember
 from core.workflow import Status
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -63,6 +64,11 @@ def person_rows(data: dict) -> list[tuple[str, str]]:
     return rows
 
 
+# «Группа» → «Изменить»: while the candidate waits for a date or is scheduled, not after admission.
+GROUP_CHANGE_STATUSES = frozenset({Status.PAID_DATE_AGREEMENT.value, Status.PAID_DATE_CONFIRMATION.value,
+                                   Status.EXAM_SCHEDULED.value})
+
+
 class _ApplicationBase(CentreResource):
     section = "applications"
 
@@ -97,6 +103,8 @@ class ApplicationReviewResource(_ApplicationBase):
         history = list(ApplicationStatusChange.select().where(ApplicationStatusChange.application == application)
                        .order_by(ApplicationStatusChange.at, ApplicationStatusChange.id))
         data = snapshot_of(application)
+        memberships = list(GroupMember.select(GroupMember, ExamGroup).join(ExamGroup)
+                           .where(GroupMember.application == application).order_by(ExamGroup.starts_at))
         audit.record("view", "application", application.id)
         self.page(req, resp, "centre/review.html", title=f"Заявление {application.number or application.id}",
                   status=status, application=application, status_title=Status(application.status).title,
@@ -108,7 +116,9 @@ class ApplicationReviewResource(_ApplicationBase):
                   payer_title=PAYER_TITLES.get(application.payer, application.payer),
                   form_title=PRACTICAL_FORM_TITLES.get(application.practical_form, application.practical_form),
                   format_rub=format_rub, form=form or {}, errors=errors or {}, notice=notice,
-                  status_titles={s.value: s.title for s in Status})
+                  status_titles={s.value: s.title for s in Status}, memberships=memberships,
+                  group_kind_titles=GROUP_KIND_TITLES,
+                  can_change_group=application.status in GROUP_CHANGE_STATUSES)
 
     def on_post(self, req, resp, cabinet, application_id):
         user, application = self.load(req, cabinet, application_id)

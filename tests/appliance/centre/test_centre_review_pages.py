@@ -150,3 +150,16 @@ def test_document_of_another_application_is_404(submitted, world, signed_in):
     draft = world.application("Черновиков Пётр Ильич", status=Status.DRAFT)
     assert web.get(f"/cabinet/cok/applications/{draft.id}").status_code == 404
     assert signed_in("hr@stroy.ru").get(f"/cabinet/cok/applications/{submitted.id}").status_code == 403
+
+
+def test_group_block_links_to_group_choice_when_paid(submitted, signed_in):
+    """«Группа» → «Изменить»: a paid candidate's page leads to the groups the application fits."""
+    web = signed_in("admin@cok.ru")
+    page = web.get(f"/cabinet/cok/applications/{submitted.id}")
+    assert 'data-testid="group-block"' not in page.text  # still under review: no group yet
+    Application.update(status=Status.PAID_DATE_AGREEMENT.value).where(Application.id == submitted.id).execute()
+    page = web.get(f"/cabinet/cok/applications/{submitted.id}")
+    assert "ещё не включён в экзаменационную группу" in page.text
+    link = f"/cabinet/cok/theory/for-application/{submitted.id}"
+    assert link in page.text
+    assert web.get(link).status_code == 200
