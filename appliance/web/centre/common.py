@@ -18,6 +18,7 @@ from appliance.web.render import render
 from core.context import Services
 from core.exceptions import ValidationError
 from core.models import Cabinet, User
+from core.models.billing import TERMS_TITLES
 
 CENTRE_CABINETS = frozenset({Cabinet.COK.value, Cabinet.VENUE.value})
 
@@ -25,6 +26,11 @@ CENTRE_CABINETS = frozenset({Cabinet.COK.value, Cabinet.VENUE.value})
 def form_errors(ex: ValidationError) -> dict[str, str]:
     """Every field error a service raised (`FormErrors.errors`), or its one message."""
     return dict(getattr(ex, "errors", None) or {ex.field or "form": ex.message})
+
+
+def invoice_terms_title(invoice) -> str:
+    """«Предоплата» / «Постоплата» of an invoice, for the invoices card."""
+    return TERMS_TITLES.get(invoice.payment_terms, invoice.payment_terms)
 
 
 def page_links(page: int, total: int, page_size: int, params: dict[str, Any]) -> list[tuple[str, str | None]]:
@@ -71,6 +77,7 @@ class CentreResource:
     def page(self, req: falcon.Request, resp: falcon.Response, template: str, *, title: str,
              status: str | int = falcon.HTTP_200, **context: Any) -> None:
         context.setdefault("errors", {})
+        context.setdefault("terms_title_of", invoice_terms_title)
         context.setdefault("form", {})
         base = f"/cabinet/{req.context.cabinet.value}"
         render(self.services.templates, req, resp, template, status=status, title=title, base=base, **context)
