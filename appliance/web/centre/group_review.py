@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import falcon
 
+
 from appliance.web.centre.common import CentreResource, form_errors
+from appliance.web.downloads import send_blob
 from appliance.web.forms import read_form
 from core import audit
 from core.documents.invoice import group_lines
@@ -22,13 +24,10 @@ from core.models import GroupApplication, Invoice, OrgKind, StoredDocument, User
 from core.models.billing import TERMS_POSTPAYMENT, TERMS_TITLES
 from core.services import billing, review
 from core.services import group_applications as groups
-from core.services.documents import open_document
 from core.services.payments import format_rub
-from core.uploads import DOCUMENT_TYPES
 from core.workflow import ActorKind, Status
 
 GroupStatus = groups.GroupStatus
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOTICES = {
     GroupStatus.NEEDS_FIX.value: "Заявка возвращена на доработку; работодатель получил письмо с причиной.",
     GroupStatus.REJECTED.value: "Заявка отклонена; работодатель получил письмо с причиной.",
@@ -51,10 +50,8 @@ class _GroupBase(CentreResource):
             raise NotFoundError("Групповая заявка не найдена.")
         return user, group
 
-    def send(self, resp, digest: str, filename: str, content_type: str) -> None:
-        resp.stream = open_document(self.services.blobs, digest)
-        resp.content_type = content_type
-        resp.downloadable_as = filename
+    def send(self, resp, digest: str, filename: str, content_type: str | None = None) -> None:
+        send_blob(resp, self.services.blobs, digest, filename, content_type)
 
 
 def _estimate(group: GroupApplication) -> tuple[str, str]:
@@ -125,8 +122,7 @@ class GroupDocumentResource(_GroupBase):
         if doc is None:
             raise NotFoundError("Документ не найден.")
         audit.record("view", "stored_document", doc.id, {"group_application": group.id})
-        kind = doc.content_type if doc.content_type in DOCUMENT_TYPES else "application/octet-stream"
-        self.send(resp, doc.digest, doc.filename, kind)
+        self.send(resp, doc.digest, doc.filename, doc.content_type)
 
 
 class GroupInvoiceFileResource(_GroupBase):
@@ -138,6 +134,6 @@ class GroupInvoiceFileResource(_GroupBase):
             for _title, file_digest, filename in billing.invoice_documents(invoice):
                 if file_digest == digest:
                     audit.record("view", "invoice", invoice.id, {"file": filename})
-                    self.send(resp, digest, filename, "application/pdf" if filename.endswith(".pdf") else DOCX)
+                    self.send(resp, digest, filename)
                     return
         raise NotFoundError("Файл не найден.")

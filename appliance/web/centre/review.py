@@ -9,7 +9,9 @@ import datetime as dt
 
 import falcon
 
+
 from appliance.web.centre.common import CentreResource, form_errors
+from appliance.web.downloads import send_blob
 from appliance.web.forms import read_form
 from core import audit
 from core.exceptions import NotFoundError, ValidationError
@@ -21,12 +23,10 @@ from core.services.access import get_application
 from core.services.application_forms import snapshot_of
 from core.services.documents import open_document, quality_messages
 from core.services.payments import format_rub
-from core.uploads import DOCUMENT_TYPES
 from core.validators import format_snils
 from core.models.exams import GROUP_KIND_TITLES, ExamGroup, GroupMember
 from core.workflow import Status
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOTICES = {
     "save": "Решения по документам сохранены.",
     "fixes": "Заявление отправлено на доработку; соискатель получил письмо с причинами.",
@@ -81,10 +81,8 @@ class _ApplicationBase(CentreResource):
             raise NotFoundError("Заявление не найдено.")
         return user, application
 
-    def send(self, resp, digest: str, filename: str, content_type: str) -> None:
-        resp.stream = open_document(self.services.blobs, digest)
-        resp.content_type = content_type
-        resp.downloadable_as = filename
+    def send(self, resp, digest: str, filename: str, content_type: str | None = None) -> None:
+        send_blob(resp, self.services.blobs, digest, filename, content_type)
 
 
 class ApplicationReviewResource(_ApplicationBase):
@@ -155,8 +153,7 @@ class DocumentDownloadResource(_ApplicationBase):
         if doc is None:
             raise NotFoundError("Документ не найден.")
         audit.record("view", "application_document", doc.id, {"application": application.id})
-        kind = doc.content_type if doc.content_type in DOCUMENT_TYPES else "application/octet-stream"
-        self.send(resp, doc.digest, doc.filename, kind)
+        self.send(resp, doc.digest, doc.filename, doc.content_type)
 
 
 class PhotoResource(_ApplicationBase):
@@ -182,6 +179,6 @@ class InvoiceFileResource(_ApplicationBase):
             for title, file_digest, filename in billing.invoice_documents(invoice):
                 if file_digest == digest:
                     audit.record("view", "invoice", invoice.id, {"file": filename})
-                    self.send(resp, digest, filename, "application/pdf" if filename.endswith(".pdf") else DOCX)
+                    self.send(resp, digest, filename)
                     return
         raise NotFoundError("Файл не найден.")

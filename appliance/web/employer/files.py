@@ -6,19 +6,15 @@ and size while it streams into the encrypted blob store.
 """
 from __future__ import annotations
 
-import mimetypes
-from urllib.parse import quote
-
 import falcon
 
+from appliance.web.downloads import send_blob
 from appliance.web.employer.common import BASE, EmployerResource
 from appliance.web.forms import MAX_FIELD, read_form
 from core import audit
-from core.blobstore import BlobStore
 from core.context import Services
 from core.exceptions import ValidationError
 from core.services import group_applications as groups
-from core.services.documents import open_document
 from core.uploads import StoredUpload, store_upload
 
 MIB = 1024 * 1024
@@ -39,15 +35,6 @@ def read_upload(req: falcon.Request, services: Services, fields: dict[str, str],
     if upload is None:
         raise ValidationError("Выберите файл для загрузки.", field=file_field)
     return upload
-
-
-def send_blob(resp: falcon.Response, blobs: BlobStore, digest: str, filename: str,
-              content_type: str | None = None) -> None:
-    """Answer with a stored file as a download (decrypted and verified as it streams)."""
-    resp.content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    resp.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{quote(filename)}")
-    resp.stream = open_document(blobs, digest)
-    resp.content_length = blobs.size(digest)
 
 
 class OrganisationDocumentResource(EmployerResource):
