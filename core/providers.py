@@ -110,6 +110,16 @@ class ExamType(Provider):
     - Everything a candidate or expert reads is in Russian.
     """
 
+    #: Where a candidate signed in at the kiosk takes this stage, e.g. ``/p/theory_exam/take``
+    #: (the kiosk in core redirects there after the access code); ``None``: nothing to take.
+    candidate_path: ClassVar[str | None] = None
+    #: Where experts and ЦОК staff look at an attempt: a format string with ``{attempt_id}``,
+    #: e.g. ``/p/theory_exam/attempts/{attempt_id}``; ``None``: core shows only the score.
+    review_path: ClassVar[str | None] = None
+    #: The part of the КОС document this stage is built from (``theory``, ``practice``,
+    #: ``portfolio``): core passes ``kos[kos_part]`` to ``build_attempt``.
+    kos_part: ClassVar[str] = ""
+
     @abc.abstractmethod
     def build_attempt(self, assessment_tools: Mapping[str, Any], *, seed: int) -> dict[str, Any]:
         """Build the content of one attempt (вариант) for this stage.

@@ -42,11 +42,12 @@ class Component:
     migrations: list[Migration] = field(default_factory=list)
 
 
-from core.migrations import m0001_admission  # noqa: E402
+from core.migrations import m0001_admission, m0002_exam_day  # noqa: E402
 
 # Migrations of the core, newest last. Add one per schema change of a core model.
 CORE_MIGRATIONS: list[Migration] = [
     Migration("core", m0001_admission.VERSION, m0001_admission.DESCRIPTION, m0001_admission.apply),
+    Migration("core", m0002_exam_day.VERSION, m0002_exam_day.DESCRIPTION, m0002_exam_day.apply),
 ]
 
 

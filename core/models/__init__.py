@@ -6,7 +6,12 @@ from core.models.applications import (Application, ApplicationDocument, Applicat
                                       GroupApplication, GroupApplicationRow)
 from core.models.billing import Invoice, Payment
 from core.models.catalog import ExamSlot, ExpertCertificate, Price, QualificationOffer
+from core.models.attempts import (AttemptAnswer, AttemptFile, ExamAttempt, FinishReason, KioskSession, KioskThrottle,
+                                  PracticeMark)
+from core.models.commission import (CommissionProtocol, CommissionResult, ExpertDecision, GroupVideo, SpkSubmission,
+                                    Verdict)
 from core.models.exams import Admission, CommissionMember, ExamGroup, GroupMember
+from core.models.kos import Kos
 from core.models.organisations import ORG_KIND_TITLES, Organisation, OrgKind
 from core.models.outbox import OutgoingMail
 from core.models.qualifications import ProfStandard, Qualification
@@ -21,10 +26,15 @@ ADMISSION_MODELS = [OutgoingMail, ApplicantProfile, Education, WorkRecord, Store
                     QualificationOffer, ExamSlot, ExpertCertificate, GroupApplication, GroupApplicationRow,
                     Application, ApplicationDocument, ApplicationStatusChange, Invoice, Payment, ExamGroup,
                     CommissionMember, GroupMember]
-CORE_MODELS = FOUNDATION_MODELS + ADMISSION_MODELS
+# Tables added by core migration 2: exam day (КОС, attempts, commission decisions).
+EXAM_DAY_MODELS = [Kos, ExamAttempt, AttemptAnswer, AttemptFile, PracticeMark, KioskSession, KioskThrottle,
+                   ExpertDecision, CommissionResult, CommissionProtocol, SpkSubmission, GroupVideo]
+CORE_MODELS = FOUNDATION_MODELS + ADMISSION_MODELS + EXAM_DAY_MODELS
 
 __all__ = [
-    "ADMISSION_MODELS", "Admission", "ApplicantProfile", "Application", "ApplicationDocument",
+    "ADMISSION_MODELS", "Admission", "AttemptAnswer", "AttemptFile", "CommissionProtocol",
+    "CommissionResult", "EXAM_DAY_MODELS", "ExamAttempt", "ExpertDecision", "FinishReason", "GroupVideo",
+    "KioskSession", "KioskThrottle", "Kos", "PracticeMark", "SpkSubmission", "Verdict", "ApplicantProfile", "Application", "ApplicationDocument",
     "ApplicationStatusChange", "AuditHead", "AuditRecord", "CABINET_TITLES", "CORE_MODELS", "Cabinet",
     "CommissionMember", "DOCUMENT_KIND_TITLES", "DocumentKind", "DocumentReview", "Education", "ExamGroup",
     "ExamSlot", "ExpertCertificate", "FOUNDATION_MODELS", "GroupApplication", "GroupApplicationRow", "GroupMember",

@@ -7,7 +7,7 @@ import pytest
 
 from core.db import open_appliance_database, open_database_url
 from core.migrations import CORE_MIGRATIONS, Component, migrate
-from core.models import CORE_MODELS, FOUNDATION_MODELS
+from core.models import ADMISSION_MODELS, CORE_MODELS, FOUNDATION_MODELS
 
 
 def _schema(db: peewee.Database) -> dict[str, set[tuple[str, bool]]]:
@@ -28,7 +28,18 @@ def _old_release(db: peewee.Database) -> None:
 def _check(old: peewee.Database, fresh: peewee.Database) -> None:
     _old_release(old)
     done = migrate(old, [Component("core", CORE_MODELS, CORE_MIGRATIONS)])
-    assert done == [f"core: миграция 1 — {CORE_MIGRATIONS[0].description}"]
+    assert done == [f"core: миграция {m.version} — {m.description}" for m in CORE_MIGRATIONS]
+    migrate(fresh, [Component("core", CORE_MODELS, CORE_MIGRATIONS)])
+    assert _schema(old) == _schema(fresh)
+
+
+def test_release_0_2_gets_only_the_exam_day_migration(tmp_path):
+    """An install of release 0.2 (admission flow) applies migration 2 alone and ends with the fresh schema."""
+    old = open_appliance_database(tmp_path / "old.db", secrets.token_hex(32))
+    fresh = open_appliance_database(tmp_path / "fresh.db", secrets.token_hex(32))
+    migrate(old, [Component("core", FOUNDATION_MODELS + ADMISSION_MODELS, CORE_MIGRATIONS[:1])])
+    done = migrate(old, [Component("core", CORE_MODELS, CORE_MIGRATIONS)])
+    assert done == [f"core: миграция 2 — {CORE_MIGRATIONS[1].description}"]
     migrate(fresh, [Component("core", CORE_MODELS, CORE_MIGRATIONS)])
     assert _schema(old) == _schema(fresh)
 
