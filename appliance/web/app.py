@@ -22,6 +22,10 @@ AREA_MODULES: list[str] = [
     "appliance.web.exam_groups.routes",
     "appliance.web.applicant.routes",
     "appliance.web.centre.routes",
+    "appliance.web.kos.routes",
+    "appliance.web.kiosk.routes",
+    "appliance.web.expert.routes",
+    "appliance.web.results.routes",
 ]
 
 

@@ -15,7 +15,7 @@ from appliance.web.exam_groups.common import GroupsResource
 from appliance.web.forms import read_form
 from core import audit
 from core.exceptions import ValidationError
-from core.models import Admission, ExamGroup
+from core.models import Admission, ExamAttempt, ExamGroup, GroupVideo
 from core.services import exam_groups
 from core.workflow import Status
 
@@ -43,6 +43,8 @@ class GroupPageResource(GroupsResource):
     def show(self, req, resp, user, group: ExamGroup, *, status=falcon.HTTP_200, error=None, field=None,
              member_id=None, form=None):
         members = exam_groups.members_of(group)
+        stage_attempts = {a.member_id: a for a in ExamAttempt.select().where(
+            ExamAttempt.member.in_([m.id for m in members]))} if group.started_at else {}
         admitted = [m for m in members if m.admission == Admission.ADMITTED]
         self.render(req, resp, "exam_groups/group.html", status=status,
                     title=f"{self.heading}: {group.starts_at:%d.%m.%Y %H:%M}", group=group,
@@ -52,7 +54,8 @@ class GroupPageResource(GroupsResource):
                     admission=Admission, status_title=status_title, admitted=admitted,
                     can_start=group.started_at is None and group.order_signed_at is not None and bool(admitted),
                     notice=NOTICES.get(req.get_param("notice") or ""), error=error, error_field=field,
-                    error_member=member_id, form=form or {})
+                    error_member=member_id, form=form or {}, attempts=stage_attempts,
+                    videos=list(group.videos.order_by(GroupVideo.uploaded_at)))
 
     def on_get(self, req, resp, cabinet, group_id):
         user, cab, group = self.group(req, cabinet, group_id)

@@ -1,0 +1,1 @@
+"""Личный кабинет эксперта: «Результаты экзаменов», decisions, the commission's protocol, own facsimile."""

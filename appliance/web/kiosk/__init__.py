@@ -1,0 +1,1 @@
+"""Станция экзамена: the candidate signs in with the one-time access code (`/kiosk`)."""
