@@ -25,7 +25,9 @@ _SQLITE_PRAGMAS = [
     ("journal_mode", "wal"),
     ("foreign_keys", 1),
     ("busy_timeout", 10_000),
-    ("synchronous", "normal"),
+    # FULL: a commit is on disk before the reply — an exam answer that got «Сохранено» survives a
+    # power cut, not only a crash (ADR 0006; measured ~0.4 ms more per commit here).
+    ("synchronous", "full"),
 ]
 
 
