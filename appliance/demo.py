@@ -17,6 +17,7 @@ from decimal import Decimal
 from core import audit
 from core.db import write_transaction
 from core.exceptions import ValidationError
+from core.kos.demo import load_labour_safety_kos
 from core.models import (ExamSlot, ExpertCertificate, Organisation, OrgKind, Price, ProfStandard, Qualification,
                          QualificationOffer, Role, User)
 from core.models.users import CABINET_TITLES, ROLE_TITLES, Cabinet
@@ -367,6 +368,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> list[DemoLogin]:
                         organisation=orgs[org_key] if org_key else None, phone=person.phone,
                         position=person.position, password=password)
         _load_catalog(orgs, dt.date.today())
+        load_labour_safety_kos()  # the КОС of «Специалист по охране труда (6 уровень)», through the importer
     return demo_logins()
 
 

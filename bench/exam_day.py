@@ -42,9 +42,11 @@ from core.models import AttemptAnswer, ExamAttempt, GroupMember, OrgKind  # noqa
 from core.plugins import PluginHost  # noqa: E402
 from core.testing import Factory, free_port, make_config, running_gunicorn  # noqa: E402
 from core.testing_exam import ExamDayWorld, kos_document  # noqa: E402
+from plugins.theory_exam.values import check_value  # noqa: E402
 
 WORKERS = 2
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+STATION_CSRF = re.compile(r'data-csrf="([^"]+)"')
 SURNAMES = ("Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Козлов", "Новиков", "Морозов")
 NAMES = ("Иван", "Пётр", "Алексей", "Дмитрий", "Сергей", "Андрей", "Михаил", "Олег", "Павел", "Николай")
 PATRONYMICS = ("Иванович", "Петрович", "Алексеевич", "Дмитриевич", "Сергеевич", "Андреевич", "Михайлович",
@@ -108,7 +110,7 @@ class Server:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2) as reply:
                     if reply.status == 200:
                         return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+            except OSError:  # refused, reset or timed out while it starts
                 pass
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("nok serve не запустился")
@@ -194,19 +196,28 @@ async def sign_in(port: int, cand: Candidate, stats: Stats, start: float) -> Non
         test = await http(port, "GET", signed.header("location") or "/p/theory_exam/take", cookies=cand.cookies)
         if test.status != 200:
             raise RuntimeError(f"страница теста: HTTP {test.status}")
+        cand.csrf = STATION_CSRF.search(test.body.decode()).group(1)  # the station's own token
         stats.signin.append(time.monotonic() - start)
     except Exception as ex:  # noqa: BLE001 — every failure is counted and printed
         stats.errors.append(f"вход: {ex}")
 
 
 def answer_for(question: dict, rng: random.Random) -> object:
-    """The right answer to a variant question, or sometimes a wrong one (realistic traffic)."""
-    key = question["key"]
-    right = {"single": lambda: key["correct"], "multiple": lambda: key["correct"],
-             "matching": lambda: key["pairs"], "ordering": lambda: key["order"],
-             "text": lambda: key["answers"][0], "number": lambda: str(key["answer"])}[question["type"]]()
-    return right if rng.random() < 0.8 else {"single": "zzz", "multiple": [], "matching": {}, "ordering": [],
-                                             "text": "не знаю", "number": "0"}[question["type"]]
+    """A well-formed answer: usually the right one, sometimes a wrong one (realistic traffic)."""
+    key, kind = question["key"], question["type"]
+    if rng.random() < 0.8:
+        return {"single": lambda: key["correct"], "multiple": lambda: key["correct"],
+                "matching": lambda: key["pairs"], "ordering": lambda: key["order"],
+                "text": lambda: key["answers"][0], "number": lambda: str(key["answer"])}[kind]()
+    if kind in ("single", "multiple"):
+        option = rng.choice(question["options"])["id"]
+        return option if kind == "single" else [option]
+    if kind == "matching":
+        rights = [r["id"] for r in question["right"]]
+        return {left["id"]: rng.choice(rights) for left in question["left"]}
+    if kind == "ordering":
+        return rng.sample([i["id"] for i in question["items"]], len(question["items"]))
+    return "не знаю" if kind == "text" else str(rng.randint(0, 99))
 
 
 async def save(port: int, cand: Candidate, question: dict, value: object, stats: Stats | None) -> bool:
@@ -225,7 +236,9 @@ async def save(port: int, cand: Candidate, question: dict, value: object, stats:
         return False
     if stats is not None:
         stats.saves.append(time.monotonic() - began)
-        stats.acknowledged[(cand.attempt_id, question["id"])] = json.dumps(value, ensure_ascii=False)
+        # compared in the shape the server stores (e.g. chosen options in the order shown)
+        stored_shape = check_value(question, value)
+        stats.acknowledged[(cand.attempt_id, question["id"])] = json.dumps(stored_shape, ensure_ascii=False)
     return True
 
 
@@ -299,6 +312,7 @@ async def run(args: argparse.Namespace, config_path: Path, codes: list[str], por
     await asyncio.gather(*(take_exam(port, c, stats, args.seconds, args.interval, n) for n, c in enumerate(cands)))
     print(f"Сохранено ответов: {len(stats.saves)} за {args.seconds:g} с; задержка p50 {pct(stats.saves, .5) * 1000:.0f} мс, "
           f"p99 {pct(stats.saves, .99) * 1000:.0f} мс")
+    lost = count_lost(config_path, stats.acknowledged)  # before the capacity phase rewrites answers
     signed = [c for c in cands if c.questions][:args.concurrency]
     rounds = []
     for _ in range(args.rounds):
@@ -308,7 +322,6 @@ async def run(args: argparse.Namespace, config_path: Path, codes: list[str], por
     saves, trivial = statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds)
     print(f"Ёмкость ({len(signed)} параллельных): сохранения {saves:.0f}/с, тривиальный falcon {trivial:.0f}/с, "
           f"отношение {saves / trivial:.2f}")
-    lost = count_lost(config_path, stats.acknowledged)
     print(f"Ошибок: {len(stats.errors)}; потеряно подтверждённых ответов: {lost}")
     for line in stats.errors[:10]:
         print("  ", line)

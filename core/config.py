@@ -38,6 +38,10 @@ class Config:
     password_link_hours: int = 48
     max_upload_mb: int = 20
     secure_cookies: bool = False
+    # Exam stations (/kiosk): the venue may demand the candidate's cabinet login besides the
+    # access code (seed 004), and the ЦОК decides whether the theory result is shown at once.
+    kiosk_require_login: bool = False
+    kiosk_show_result: bool = True
     # SQLCipher key derivation iterations when the key is a passphrase rather than a raw key;
     # tests lower it for speed. None keeps SQLCipher's default.
     kdf_iter: int | None = None

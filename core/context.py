@@ -30,3 +30,8 @@ class Services:
     # (user, Cabinet) or raises (login redirect, 403) and sets the cabinet menu.
     render: Callable[..., None] | None = None
     require_cabinet: Callable[..., tuple] | None = None
+    # require_kiosk(req) returns the exam station's `KioskSession` (member, group, application
+    # and qualification loaded) or raises a redirect to /kiosk. For POST it also checks the
+    # station's own CSRF token (form field or X-CSRF-Token; 403 when wrong), so kiosk resources
+    # set `csrf_exempt = True` (the cabinet session's check does not apply at a station).
+    require_kiosk: Callable[..., Any] | None = None

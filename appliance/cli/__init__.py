@@ -6,8 +6,8 @@ and never as a traceback (see `errors`).
 
 This module builds the `nok` group (the console script `nok = appliance.cli:main`) from the
 commands of one module per job: `setup_commands` (init, migrate, serve), `user_commands`,
-`audit_commands`, `plugin_commands` (plugins …), `demo_commands` (demo, mail-catcher) and
-`mail_commands` (mail send).
+`audit_commands`, `plugin_commands` (plugins …), `demo_commands` (demo, mail-catcher),
+`mail_commands` (mail send) and `exam_commands` (exam sweep).
 
 Plugins add commands through `PluginHost.register_cli_commands`; they are loaded lazily,
 only when a name that is not a core command is asked for (or the command list is shown), so
@@ -26,8 +26,9 @@ from appliance.cli.i18n import install_russian_click, russian_metavars
 
 install_russian_click()  # before any command is built: click.Path() translates its name when constructed
 
-from appliance.cli import (audit_commands, demo_commands, mail_commands, plugin_commands,  # noqa: E402
-                           setup_commands, user_commands)
+from appliance.cli import (audit_commands, demo_commands, exam_commands, mail_commands,  # noqa: E402
+                           plugin_commands, setup_commands, user_commands)
+from appliance.cli import kos  # noqa: E402
 from appliance.cli.errors import CliError, russian_errors  # noqa: E402
 from appliance.cli.plugin_warnings import cli_logging  # noqa: E402
 from appliance.cli.state import CliState, pass_state  # noqa: E402
@@ -74,7 +75,8 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
 
 for _command in (setup_commands.init, setup_commands.migrate_command, setup_commands.serve, user_commands.user,
                  audit_commands.audit_commands, plugin_commands.plugins, demo_commands.demo,
-                 demo_commands.mail_catcher, mail_commands.mail_commands):
+                 demo_commands.mail_catcher, mail_commands.mail_commands, exam_commands.exam_commands):
     main.add_command(_command)
 del _command
+main.add_command(kos.kos_commands)
 russian_metavars(main)

@@ -7,3 +7,10 @@ document.addEventListener("submit", function (event) {
     }
   }
 });
+// «Распечатать» on printable pages (a button with data-print): no inline script under the CSP.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-print]") : null;
+  if (button) {
+    window.print();
+  }
+});

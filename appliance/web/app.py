@@ -20,6 +20,8 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 AREA_MODULES: list[str] = [
     "appliance.web.employer.routes",
     "appliance.web.exam_groups.routes",
+    "appliance.web.exam_groups.sheet",
+    "appliance.web.exam_groups.videos",
     "appliance.web.applicant.routes",
     "appliance.web.centre.routes",
     "appliance.web.kos.routes",

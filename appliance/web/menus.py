@@ -4,7 +4,7 @@ Sections whose business flows arrive in later releases show a page saying what t
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.models import Cabinet, Role
 
@@ -54,12 +54,11 @@ MENUS: dict[Cabinet, tuple[Section, ...]] = {
     ),
     Cabinet.VENUE: (STAFF, APPLICATIONS, THEORY, PRACTICE, EXPERTS, QUALIFICATIONS, SCHEDULE, RESULTS, PROFILE,
                     SIGNATURE),
-    Cabinet.EXPERT: (RESULTS, SIGNATURE),
+    Cabinet.EXPERT: (replace(RESULTS, ready=True), replace(SIGNATURE, ready=True)),
     Cabinet.APPLICANT: (
         Section("personal", "Личные данные", "ФИО, СНИЛС, паспорт, фото, образование, трудовая деятельность."),
         Section("documents", "Документы", "Сканы документов, которые копируются в заявления."),
         Section("applications", "Заявления", "Подача заявления на профессиональный экзамен и его статус."),
-        Section("trial", "Пробный экзамен", "Пробный экзамен на демонстрационных вопросах КОС."),
         Section("results", "Результаты", "Результаты экзаменов, ведомость, свидетельство или заключение."),
     ),
     Cabinet.EMPLOYER: (

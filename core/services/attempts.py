@@ -219,16 +219,18 @@ def _move_application(attempt: ExamAttempt, passed: bool, actor: User | None, pl
 def finish_expired(plugins: "PluginHost", *, now: dt.datetime | None = None) -> int:
     """Finish every attempt whose time ran out; returns how many. Safe to run at any time."""
     now = now or utcnow()
+    # Practice and portfolio are finished by the commission's marks, never by the clock.
     expired = list(ExamAttempt.select().where(ExamAttempt.finished_at.is_null() & ExamAttempt.deadline_at.is_null(False)
-                                              & (ExamAttempt.deadline_at <= now)))
+                                              & (ExamAttempt.deadline_at <= now) & (ExamAttempt.stage == THEORY)))
     for attempt in expired:
         finish_attempt(attempt, plugins, FinishReason.TIMEOUT, now=now)
     return len(expired)
 
 
 def refresh(attempt: ExamAttempt, plugins: "PluginHost", *, now: dt.datetime | None = None) -> ExamAttempt:
-    """The attempt as it stands now: finished by the clock if its time ran out."""
-    if is_expired(attempt, now):
+    """The attempt as it stands now: a theory attempt is finished by the clock if its time ran out
+    (practice and portfolio wait for the commission's marks)."""
+    if attempt.stage == THEORY and is_expired(attempt, now):
         return finish_attempt(attempt, plugins, FinishReason.TIMEOUT, now=now)
     return attempt
 

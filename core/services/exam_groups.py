@@ -2,10 +2,13 @@
 
 A group is one qualification at one venue at one date and time, with a number of seats
 and an expert commission of experts certified for that qualification on that date, exactly
-one of them the chair. Paid applications join a group (status «Экзамен назначен»); on the
-day each candidate is admitted by identity document (1204 п. 10) or refused with a reason;
+one of them the chair. Paid applications join a theory group (status «Экзамен назначен»); on
+the day each candidate is admitted by identity document (1204 п. 10) or refused with a reason;
 the ЦОК's order (Приказ о проведении НОК) is generated and signed with its facsimile; and
 «Начать экзамен» issues each admitted candidate a one-time access code.
+
+A practice group works the same way for candidates whose theory is passed, but joining,
+leaving and admission leave the status at «Теория сдана» (`core.services.practice_groups`).
 
 Staff of the ЦОК see all its groups; staff of a venue see the groups held there. Another
 organisation's group or member answers «not found». Every status change goes through
@@ -28,10 +31,11 @@ from core.models import (Admission, Application, CommissionMember, ExamGroup, Ex
 from core.models.billing import TERMS_POSTPAYMENT
 from core.models.exams import GROUP_KIND_TITLES
 from core.models.organisations import _now
-from core.services import access_codes, catalog
+from core.services import access_codes, catalog, practice_groups
 from core.services.access import get_application, visible_applications
 from core.services.applications import change_status
 from core.services.experts import experts_valid_for
+from core.services.practice_groups import is_practice
 from core.services.scheduling import local_now
 from core.workflow import ActorKind, Status
 
@@ -290,10 +294,16 @@ def commission_of(group: ExamGroup) -> list[CommissionMember]:
 # --- members ------------------------------------------------------------------------------------
 
 def members_of(group: ExamGroup) -> list[GroupMember]:
-    """The members with their applications and applicants (one query), by ФИО."""
-    return list(GroupMember.select(GroupMember, Application, User).join(Application)
-                .join(User, on=Application.applicant).where(GroupMember.group == group.id)
-                .order_by(Application.full_name, GroupMember.id))
+    """The members with their applications and applicants (one query), by ФИО.
+
+    Members of a practice group also carry `practice` (`PracticeProgress`) for the group page.
+    """
+    members = list(GroupMember.select(GroupMember, Application, User).join(Application)
+                   .join(User, on=Application.applicant).where(GroupMember.group == group.id)
+                   .order_by(Application.full_name, GroupMember.id))
+    if is_practice(group):
+        practice_groups.attach_progress(group, members)
+    return members
 
 
 def payment_states(applications: Iterable[Application]) -> dict[int, str]:
@@ -326,14 +336,18 @@ def payment_states(applications: Iterable[Application]) -> dict[int, str]:
 
 def eligible_applications(actor: User, group: ExamGroup, page: int = 1,
                           name: str = "") -> tuple[list[Application], int]:
-    """Paid applications that fit the group, those who chose its date first, paginated."""
+    """Applications that fit the group, paginated: paid ones waiting for a date (those who chose
+    its date first) for theory; theory passed and in no other practice group for practice."""
     _check_visible(actor, group)
     day = dt.datetime.combine(group.starts_at.date(), dt.time.min)
     chose_day = peewee.Case(None, [((ExamSlot.starts_at >= day) & (ExamSlot.starts_at < day + dt.timedelta(days=1)),
                                     0)], 1)
     clauses = [Application.cok == group.cok_id, Application.venue == group.venue_id,
-               Application.qualification == group.qualification_id,
-               Application.status.in_([s.value for s in SCHEDULABLE])]
+               Application.qualification == group.qualification_id]
+    if is_practice(group):
+        clauses += practice_groups.eligible_clauses(group)
+    else:
+        clauses.append(Application.status.in_([s.value for s in SCHEDULABLE]))
     if name.strip():
         clauses.append(Application.full_name.contains(name.strip()))
     base = visible_applications(actor).where(*clauses)
@@ -369,14 +383,17 @@ def _invalidate_order(group: ExamGroup) -> None:
 
 def assign_application(actor: User, group: ExamGroup, application: Application,
                        plugins: "PluginHost") -> GroupMember:
-    """Put a paid application into the group: «Экзамен назначен»."""
+    """Put a paid application into the group: «Экзамен назначен» (a practice group takes
+    «Теория сдана» and leaves the status as it is)."""
     _check_open(actor, group)
     application = get_application(actor, application.id)
     if (application.cok_id, application.venue_id) != (group.cok_id, group.venue_id):
         raise ValidationError("Заявление подано в другой ЦОК или на другую площадку.")
     if application.qualification_id != group.qualification_id:
         raise ValidationError("Квалификация заявления не совпадает с квалификацией группы.")
-    if Status(application.status) not in SCHEDULABLE:
+    if is_practice(group):
+        practice_groups.check_candidate(group, application)
+    elif Status(application.status) not in SCHEDULABLE:
         raise ValidationError("В группу включают только оплаченные заявления, ожидающие даты экзамена; "
                               f"статус этого заявления — «{Status(application.status).title}».")
     with write_transaction():
@@ -387,15 +404,28 @@ def assign_application(actor: User, group: ExamGroup, application: Application,
         member.admission, member.refusal_reason, member.access_code = Admission.PENDING, None, None
         member.save()
         _invalidate_order(group)
-        change_status(application, Status.EXAM_SCHEDULED, ActorKind.CENTRE, actor, plugins,
-                      comment=f"Экзамен {group.starts_at:%d.%m.%Y %H:%M}, {group.venue.short_name}")
+        when = f"{group.starts_at:%d.%m.%Y %H:%M}, {group.venue.short_name}"
+        if is_practice(group):  # the status stays «Теория сдана»
+            audit.record("practice_group_assigned", "application", application.id, {"group": group.id, "when": when})
+        else:
+            change_status(application, Status.EXAM_SCHEDULED, ActorKind.CENTRE, actor, plugins,
+                          comment=f"Экзамен {when}")
     return member
 
 
 def remove_member(actor: User, member: GroupMember, plugins: "PluginHost") -> None:
-    """«Исключить»: the application goes back to choosing a date; an admitted candidate stays."""
+    """«Исключить»: the application goes back to choosing a date; an admitted candidate stays.
+
+    From a practice group anyone may be removed before the start; the status stays «Теория сдана».
+    """
     _check_open(actor, member.group)
     application = member.application
+    if is_practice(member.group):
+        with write_transaction():
+            member.delete_instance()
+            _invalidate_order(member.group)
+            audit.record("practice_group_removed", "application", application.id, {"group": member.group_id})
+        return
     if Status(application.status) not in (Status.EXAM_SCHEDULED, Status.NOT_ADMITTED):
         raise ValidationError("Соискатель уже допущен к экзамену: исключить его из группы нельзя.")
     with write_transaction():
@@ -432,8 +462,9 @@ def admit(actor: User, member: GroupMember, plugins: "PluginHost", *, identity_c
         member.admission, member.refusal_reason = Admission.ADMITTED, None
         member.save()
         audit.record("identity_checked", "group_member", member.id, {"document": "удостоверение личности"})
-        change_status(application, Status.ADMITTED, ActorKind.CENTRE, actor, plugins,
-                      comment="Личность подтверждена по документу, удостоверяющему личность")
+        if not is_practice(member.group):  # a practice candidate stays «Теория сдана»
+            change_status(application, Status.ADMITTED, ActorKind.CENTRE, actor, plugins,
+                          comment="Личность подтверждена по документу, удостоверяющему личность")
         if member.group.started_at is not None:
             access_codes.issue_code(member)
     return member
@@ -448,7 +479,10 @@ def refuse(actor: User, member: GroupMember, plugins: "PluginHost", reason: str)
     with write_transaction():
         member.admission, member.refusal_reason = Admission.REFUSED, reason
         member.save()
-        change_status(member.application, Status.NOT_ADMITTED, ActorKind.CENTRE, actor, plugins, comment=reason)
+        if is_practice(member.group):  # no status for it: the applicant hears by letter
+            practice_groups.mail_refusal(member, reason)
+        else:
+            change_status(member.application, Status.NOT_ADMITTED, ActorKind.CENTRE, actor, plugins, comment=reason)
     return member
 
 

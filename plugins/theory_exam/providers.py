@@ -133,7 +133,9 @@ def is_correct(q: Mapping[str, Any], given: Any) -> bool:
     if kind == "single":
         return given == key["correct"]
     if kind == "multiple":
-        return isinstance(given, list) and sorted(set(map(str, given))) == key["correct"] and len(given) == len(set(given))
+        # Option ids are strings; a repeated id is a wrong response, not a right one said twice.
+        return (isinstance(given, list) and all(isinstance(i, str) for i in given)
+                and sorted(given) == key["correct"])
     if kind == "matching":
         return isinstance(given, dict) and dict(given) == key["pairs"]
     if kind == "ordering":

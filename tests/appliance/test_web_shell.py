@@ -46,7 +46,7 @@ def test_menu_of_cok_and_future_sections(people, web):
     for title in ("Сотрудники", "Эксперты", "Квалификации", "Теория", "Практика", "Результаты экзаменов",
                   "Ваш профиль"):
         assert title in home.text
-    section = web.get("/cabinet/cok/results")
+    section = web.get("/cabinet/cok/settlements")
     assert section.status_code == 200 and "Раздел появится" in section.text
 
 

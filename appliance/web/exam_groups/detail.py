@@ -12,10 +12,11 @@ from typing import Callable
 import falcon
 
 from appliance.web.exam_groups.common import GroupsResource
+from appliance.web.exam_groups.sheet import group_attempts, group_results
 from appliance.web.forms import read_form
 from core import audit
 from core.exceptions import ValidationError
-from core.models import Admission, ExamAttempt, ExamGroup, GroupVideo
+from core.models import Admission, ExamGroup, GroupVideo
 from core.services import exam_groups
 from core.workflow import Status
 
@@ -42,9 +43,8 @@ class GroupPageResource(GroupsResource):
 
     def show(self, req, resp, user, group: ExamGroup, *, status=falcon.HTTP_200, error=None, field=None,
              member_id=None, form=None):
+        stage_attempts = group_attempts(group, self.services.plugins)  # first: finishing moves the status
         members = exam_groups.members_of(group)
-        stage_attempts = {a.member_id: a for a in ExamAttempt.select().where(
-            ExamAttempt.member.in_([m.id for m in members]))} if group.started_at else {}
         admitted = [m for m in members if m.admission == Admission.ADMITTED]
         self.render(req, resp, "exam_groups/group.html", status=status,
                     title=f"{self.heading}: {group.starts_at:%d.%m.%Y %H:%M}", group=group,
@@ -55,6 +55,7 @@ class GroupPageResource(GroupsResource):
                     can_start=group.started_at is None and group.order_signed_at is not None and bool(admitted),
                     notice=NOTICES.get(req.get_param("notice") or ""), error=error, error_field=field,
                     error_member=member_id, form=form or {}, attempts=stage_attempts,
+                    theory_results=group_results(group, members, stage_attempts),
                     videos=list(group.videos.order_by(GroupVideo.uploaded_at)))
 
     def on_get(self, req, resp, cabinet, group_id):

@@ -29,9 +29,17 @@ def test_coexists_with_theory_exam():
     assert set(host.exam_types()) == {"theory", "practice", "portfolio"}
 
 
-@pytest.mark.parametrize("exam_type", [PracticeExam, PortfolioDefence])
-def test_unfinished_methods_say_so(exam_type):
-    with pytest.raises(NotImplementedError, match="следующей версии"):
-        exam_type().build_attempt({}, seed=1)
-    with pytest.raises(NotImplementedError, match="следующей версии"):
-        exam_type().score({}, {})
+def test_static_dir_holds_the_countdown(host):
+    (folder,) = host.static_dirs().values()
+    assert set(host.static_dirs()) == {"practice_portfolio"} and (folder / "countdown.js").is_file()
+
+
+def test_registers_the_station_and_review_routes(host):
+    from falcon import App
+
+    app = App()
+    host.register_routes(app, services=None)
+    for path in ("/p/practice_portfolio/take", "/p/practice_portfolio/take/files",
+                 "/p/practice_portfolio/take/files/3/delete", "/p/practice_portfolio/attempts/5",
+                 "/p/practice_portfolio/attempts/5/files/7", "/p/practice_portfolio/attempts/5/portfolio"):
+        assert app._router.find(path) is not None, path

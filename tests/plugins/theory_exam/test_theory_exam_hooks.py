@@ -26,13 +26,14 @@ def test_template_dir(host):
     assert folder.is_dir() and (folder / "theory_exam").is_dir()
 
 
-def test_adds_nothing_else(host):
-    assert host.recorders() == {} and host.static_dirs() == {} and host.migrations() == {}
+def test_static_files_and_the_trial_table(host):
+    (name, folder), = host.static_dirs().items()
+    assert name == "theory_exam" and (folder / "exam.js").is_file()
+    assert [m._meta.table_name for m in host.models()["theory_exam"]] == ["theory_exam_trial"]
+    assert host.recorders() == {} and host.migrations() == {}
 
 
-def test_unfinished_methods_say_so():
-    exam = TheoryExam()
-    with pytest.raises(NotImplementedError, match="следующей версии"):
-        exam.build_attempt({}, seed=1)
-    with pytest.raises(NotImplementedError, match="следующей версии"):
-        exam.score({}, {})
+def test_menu_items_for_applicants_and_staff(host):
+    assert [i.title for i in host.menu_items("applicant")] == ["Пробный экзамен"]
+    assert all(i.title == "Аналитика КОС" for c in ("spk", "cok", "venue") for i in host.menu_items(c))
+    assert host.menu_items("employer") == []

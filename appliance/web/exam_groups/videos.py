@@ -1,0 +1,129 @@
+"""«Загрузить видео» on the group page: upload, play or download, delete a group's recording.
+
+The upload form is multipart with the CSRF token in its action URL (the middleware must not
+read the body); the file part goes as a stream into `core.services.group_videos`, never into
+memory. Playing answers byte ranges, so the browser's <video> can seek without fetching the
+whole file; the bytes are decrypted chunk by chunk from the blob store.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import falcon
+
+from appliance.web.exam_groups.detail import GroupPageResource
+from core import audit
+from core.context import Services
+from core.exceptions import ValidationError
+from core.models.exams import GROUP_KIND_TITLES
+from core.services import group_videos
+from core.services.results import to_local
+from core.services.documents import open_document
+
+FORM_OVERHEAD = 1024 * 1024  # room for the multipart headers around the file
+
+
+def max_bytes(services: Services) -> int:
+    """The size limit: `max_video_mb` of the config when set, else 8 ГБ."""
+    limit_mb = getattr(services.config, "max_video_mb", None)
+    return int(limit_mb) * 1024 * 1024 if limit_mb else group_videos.DEFAULT_MAX_BYTES
+
+
+def byte_slice(chunks: Iterator[bytes], start: int, end: int) -> Iterator[bytes]:
+    """Bytes `start`…`end` (inclusive) of a chunked stream; the source is closed when done."""
+    position = 0
+    try:
+        for chunk in chunks:
+            following = position + len(chunk)
+            if following > start:
+                yield chunk[max(0, start - position):min(len(chunk), end + 1 - position)]
+            position = following
+            if position > end:
+                break
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+
+
+class VideoUploadResource(GroupPageResource):
+    """POST …/videos (multipart, field «video»)."""
+
+    def on_post(self, req, resp, cabinet, group_id):
+        user, cab, group = self.group(req, cabinet, group_id)
+        try:
+            self.upload(req, user, group)
+        except ValidationError as ex:
+            self.show(req, resp, user, group, status=falcon.HTTP_422, error=ex.message, field=group_videos.FIELD)
+            return
+        raise falcon.HTTPSeeOther(f"{self.group_url(cab, group)}#videos")
+
+    def upload(self, req, user, group) -> None:
+        limit = max_bytes(self.services)
+        if not (req.content_type or "").startswith(falcon.MEDIA_MULTIPART):
+            raise ValidationError("Выберите файл видеозаписи.", group_videos.FIELD)
+        if req.content_length and req.content_length > limit + FORM_OVERHEAD:
+            raise ValidationError(f"Видео больше {group_videos.size_text(limit)}: разделите запись на части или "
+                                  "сожмите её и загрузите снова.", group_videos.FIELD)
+        stored = False
+        for part in req.get_media():
+            if part.name == group_videos.FIELD and part.filename and not stored:
+                group_videos.add_video(user, group, part.stream, part.filename, self.services.blobs, max_bytes=limit)
+                stored = True
+        if not stored:
+            raise ValidationError("Выберите файл видеозаписи.", group_videos.FIELD)
+
+
+class VideoDeleteResource(GroupPageResource):
+    """POST …/videos/{id}/delete."""
+
+    def on_post(self, req, resp, cabinet, group_id, video_id):
+        user, cab, group = self.group(req, cabinet, group_id)
+        self.attempt(req, resp, cab, user, group,
+                     lambda form: group_videos.delete_video(user, group, video_id), "video_deleted")
+
+
+class VideoResource(GroupPageResource):
+    """GET …/videos/{id}: the recording with its type, whole or the asked byte range."""
+
+    def on_get(self, req, resp, cabinet, group_id, video_id):
+        user, cab, group = self.group(req, cabinet, group_id)
+        video = group_videos.get_video(user, group, video_id)
+        size = video.size
+        start, end = 0, size - 1
+        asked = req.range if req.range_unit in (None, "bytes") else None
+        if asked is not None:
+            first, last = asked
+            start, end = (max(0, size + first), size - 1) if first < 0 else (first, size - 1 if last < 0 else last)
+            end = min(end, size - 1)
+            if start >= size or start > end:
+                resp.status = falcon.HTTP_416
+                resp.set_header("Content-Range", f"bytes */{size}")
+                return
+        if start == 0:  # a player asks for many ranges; the view starts at the first byte
+            audit.record("view", "group_video", video.id, {"group": group.id})
+        chunks = open_document(self.services.blobs, video.digest)
+        resp.content_type = video.content_type
+        resp.accept_ranges = "bytes"
+        if req.get_param_as_bool("download"):
+            resp.downloadable_as = video.filename
+        else:
+            resp.viewable_as = video.filename
+        if asked is not None:
+            resp.status = falcon.HTTP_206
+            resp.content_range = (start, end, size)
+            resp.stream = byte_slice(chunks, start, end)
+        else:
+            resp.stream = chunks
+        resp.content_length = end - start + 1 if size else 0
+
+
+def add_routes(app: falcon.App, services: Services) -> None:
+    # `_video.html` on the group page: upload times are stored in UTC, the list shows the wall clock.
+    services.templates.filters.setdefault("utc_to_local", to_local)
+    services.templates.filters.setdefault("video_size", group_videos.size_text)
+    for kind in GROUP_KIND_TITLES:
+        group = f"/cabinet/{{cabinet}}/{kind}/{{group_id:int}}"
+        app.add_route(f"{group}/videos", VideoUploadResource(services, kind))
+        app.add_route(f"{group}/videos/{{video_id:int}}", VideoResource(services, kind))
+        app.add_route(f"{group}/videos/{{video_id:int}}/delete", VideoDeleteResource(services, kind))
