@@ -37,6 +37,10 @@ class Config:
     lockout_minutes: int = 15
     password_link_hours: int = 48
     max_upload_mb: int = 20
+    max_video_mb: int = 8192  # «Загрузить видео» of an exam group (a whole day's room recording)
+    # Seconds a web worker may spend on one request before gunicorn restarts it; long enough for
+    # a multi-gigabyte group video over the venue's LAN.
+    request_timeout_seconds: int = 900
     secure_cookies: bool = False
     # Exam stations (/kiosk): the venue may demand the candidate's cabinet login besides the
     # access code (seed 004), and the ЦОК decides whether the theory result is shown at once.

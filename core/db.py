@@ -108,7 +108,7 @@ def is_sqlite(db: peewee.Database) -> bool:
 
 
 @contextlib.contextmanager
-def write_transaction(db: peewee.Database | None = None) -> Iterator[None]:
+def write_transaction(db: peewee.Database | None = None, *, relaxed: bool = False) -> Iterator[None]:
     """Run a block that writes, taking SQLite's write lock up front.
 
     A deferred SQLite transaction that reads first and writes later can fail with
@@ -117,6 +117,11 @@ def write_transaction(db: peewee.Database | None = None) -> Iterator[None]:
     busy handler sleeps 1–100 ms between retries, which under exam-day load (hundreds of
     answer saves a second from several workers) cost more than the writes. Nested calls
     become savepoints.
+
+    Every commit is fsynced (`synchronous = FULL`, ADR 0006) unless the outermost call says
+    `relaxed=True`: for writes that are cheap to redo and that nobody was told are kept (a
+    station sign-in, an anonymous form session) SQLite's WAL default applies — safe against a
+    crash of the process, and made durable by the next full commit, which flushes the log.
     """
     db = db or database.obj
     if db.in_transaction():
@@ -124,11 +129,24 @@ def write_transaction(db: peewee.Database | None = None) -> Iterator[None]:
             yield
         return
     if is_sqlite(db):
-        with _writer_queue(db), db.atomic(lock_type="IMMEDIATE"):
+        with _writer_queue(db), _synchronous(db, "NORMAL" if relaxed else None), db.atomic(lock_type="IMMEDIATE"):
             yield
     else:
         with db.atomic():
             yield
+
+
+@contextlib.contextmanager
+def _synchronous(db: peewee.SqliteDatabase, level: str | None) -> Iterator[None]:
+    """Lower the fsync level for one transaction (SQLite allows it only outside a transaction)."""
+    if level is None:
+        yield
+        return
+    db.execute_sql(f"PRAGMA synchronous = {level}")
+    try:
+        yield
+    finally:
+        db.execute_sql("PRAGMA synchronous = FULL")
 
 
 @contextlib.contextmanager

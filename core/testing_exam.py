@@ -23,6 +23,10 @@ from core.services.scheduling import local_now
 from core.workflow import Status
 
 
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
 def _q(qid: str, qtype: str, text: str, **fields: Any) -> dict[str, Any]:
     return {"id": qid, "type": qtype, "text": text, "points": fields.pop("points", 1), **fields}
 
@@ -150,13 +154,13 @@ class ExamDayWorld:
         group = ExamGroup.create(kind=kind, cok=self.cok, venue=self.venue, qualification=self.qual,
                                  starts_at=starts_at or local_now() - dt.timedelta(minutes=5),
                                  duration_minutes=duration_minutes, seats=max(len(names), 1), order_number="1-НОК",
-                                 order_date=dt.date.today(), order_signed_at=dt.datetime.now())
+                                 order_date=dt.date.today(), order_signed_at=_utcnow())
         CommissionMember.create(group=group, expert=self.chair, is_chair=True)
         CommissionMember.create(group=group, expert=self.expert, is_chair=False)
         status = Status.ADMITTED if kind == GROUP_THEORY else Status.THEORY_PASSED
         members = [GroupMember.create(group=group, application=self.application(name, status),
                                       admission=Admission.ADMITTED) for name in names]
-        group.started_at = dt.datetime.now()
+        group.started_at = _utcnow()  # stored in UTC, as «Начать экзамен» does
         group.save()
         for member in members:
             access_codes.issue_code(member)

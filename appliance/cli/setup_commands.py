@@ -129,6 +129,7 @@ def migrate_command(state: CliState) -> None:
 def gunicorn_argv(config: Config, bind: str, workers: int) -> list[str]:
     """The command line `nok serve` execs: gunicorn with the app factory, access log to stdout."""
     return [sys.executable, "-m", "gunicorn", "--no-control-socket", "--bind", bind, "--workers", str(workers),
+            "--timeout", str(config.request_timeout_seconds),
             "--access-logfile", "-", "--error-logfile", "-", "--name", "nok",
             "appliance.wsgi:application()"]
 

@@ -54,7 +54,12 @@ class ExamAttempt(AuditedModel):
 
     @property
     def data(self) -> dict[str, Any]:
-        return json.loads(self.content)
+        """The parsed content, cached per instance (read-only: build a new dict to change it)."""
+        cached = self.__dict__.get("_data")
+        if cached is None or cached[0] is not self.content:
+            cached = (self.content, json.loads(self.content))
+            self.__dict__["_data"] = cached
+        return cached[1]
 
     @property
     def score_details(self) -> dict[str, Any]:

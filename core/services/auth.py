@@ -89,9 +89,11 @@ def start_session(config: Config, user: User | None, ip: str | None = None, user
     """Create a server-side session (anonymous ones carry the CSRF token of the login form)."""
     token = new_token()
     lifetime = dt.timedelta(hours=config.session_hours) if user else ANONYMOUS_SESSION_LIFETIME
-    row = WebSession.create(token_hash=token_hash(token), user=user, csrf_token=new_token(),
-                            expires_at=now() + lifetime,
-                            ip=ip, user_agent=(user_agent or "")[:300] or None)
+    # An anonymous session only carries a form's CSRF token: losing it to a power cut costs a reload.
+    with write_transaction(relaxed=user is None):
+        row = WebSession.create(token_hash=token_hash(token), user=user, csrf_token=new_token(),
+                                expires_at=now() + lifetime,
+                                ip=ip, user_agent=(user_agent or "")[:300] or None)
     return SessionHandle(token, row)
 
 
@@ -121,6 +123,13 @@ def load_session(token: str | None) -> WebSession | None:
 def end_session(token: str | None) -> None:
     if token:
         WebSession.delete().where(WebSession.token_hash == token_hash(token)).execute()
+
+
+def end_anonymous_session(token: str | None) -> None:
+    """Drop a form-only session (no user): nothing is lost if a power cut undoes it."""
+    if token:
+        with write_transaction(relaxed=True):
+            WebSession.delete().where((WebSession.token_hash == token_hash(token)) & WebSession.user.is_null()).execute()
 
 
 def end_all_sessions(user: User) -> None:

@@ -33,11 +33,6 @@ class TakeBase:
         self.services = services
 
     def session(self, req: falcon.Request) -> KioskSession:
-        if req.method == "POST" and (req.content_type or "").startswith(falcon.MEDIA_MULTIPART) \
-                and not req.get_header("X-CSRF-Token") and req.get_param("csrf_token"):
-            # An upload form carries the token in its action URL (the body is the file stream);
-            # require_kiosk reads the header or an urlencoded field, so hand it on as the header.
-            req.env["HTTP_X_CSRF_TOKEN"] = req.get_param("csrf_token")
         return self.services.require_kiosk(req)
 
     def attempt(self, session: KioskSession) -> ExamAttempt:

@@ -15,6 +15,7 @@ import falcon
 
 from core.context import Services
 from core.exceptions import ValidationError
+from core.security import constant_time_equal
 from core.models import ExamAttempt, FinishReason, KioskSession
 from core.services import attempts, kiosk
 from plugins.theory_exam.providers import is_given
@@ -159,6 +160,8 @@ class AnswerResource(TakeBase):
 
     def on_post(self, req, resp):
         as_json = wants_json(req)
+        if as_json:
+            return self.save_from_script(req, resp)
         session = self.session(req)
         attempt = self.attempt(session)
         if attempt is None or attempt.finished_at is not None:
@@ -186,6 +189,33 @@ class AnswerResource(TakeBase):
             return json_closed(resp)
         if not as_json:
             raise falcon.HTTPSeeOther(TAKE_PATH + anchor(data, question["id"]))
+        resp.media = {"saved": True, "remaining": attempts.remaining_seconds(attempt)}
+
+
+    def save_from_script(self, req, resp) -> None:
+        """The page script's save: one narrow query for session and attempt, one write, JSON out."""
+        cookie = req.get_cookie_values(KIOSK_COOKIE)
+        target = kiosk.answer_target(cookie[0] if cookie else None, attempts.THEORY)
+        if target is None:
+            raise falcon.HTTPSeeOther("/kiosk")
+        sent = req.get_header("X-CSRF-Token")
+        if not sent or not constant_time_equal(sent, target.csrf_token):
+            raise falcon.HTTPForbidden(
+                title="Форма устарела",
+                description="Страница экзамена устарела или открыта в другом окне. Обновите страницу.")
+        attempt = target.attempt
+        if attempt is None:
+            return json_error(resp, "Экзамен ещё не начат: обновите страницу.")
+        if attempt.finished_at is not None:
+            return json_closed(resp)
+        try:
+            question, value = read_answer(req, attempt.data)
+            attempts.save_answer(attempt, question["id"], value)
+        except attempts.AttemptClosedError:
+            attempts.refresh(attempts.get_attempt(attempt.id), self.services.plugins)  # finished by the clock
+            return json_closed(resp)
+        except ValidationError as ex:
+            return json_error(resp, ex.message)
         resp.media = {"saved": True, "remaining": attempts.remaining_seconds(attempt)}
 
 

@@ -58,3 +58,64 @@ def test_database_url_schemes(tmp_path):
         "nok", "u", "p@ss", 5433)
     with pytest.raises(ConfigError, match="Неподдерживаемый"):
         open_database_url("mysql://x/y")
+
+
+def _synchronous(db) -> int:
+    return db.execute_sql("PRAGMA synchronous").fetchone()[0]
+
+
+def test_commits_are_fsynced_unless_the_transaction_is_relaxed(tmp_path):
+    """FULL (2) by default; a relaxed write runs at NORMAL (1) and puts FULL back, even on error."""
+    from core.db import write_transaction
+
+    db = open_appliance_database(tmp_path / "sync.db", secrets.token_hex(32))
+    db.connect()
+    db.execute_sql("CREATE TABLE t (v TEXT)")
+    assert _synchronous(db) == 2
+    with write_transaction(db):
+        assert _synchronous(db) == 2
+    with write_transaction(db, relaxed=True):
+        assert _synchronous(db) == 1
+        with write_transaction(db):  # nested: the outermost call decides
+            db.execute_sql("INSERT INTO t VALUES ('x')")
+            assert _synchronous(db) == 1
+    assert _synchronous(db) == 2
+    with pytest.raises(RuntimeError):
+        with write_transaction(db, relaxed=True):
+            raise RuntimeError("откат")
+    assert _synchronous(db) == 2
+    assert db.execute_sql("SELECT count(*) FROM t").fetchone()[0] == 1
+
+
+def test_writers_queue_on_a_file_lock(tmp_path):
+    """Concurrent writers wait on `<db>-writer` (flock) instead of SQLite's sleeping busy handler."""
+    import fcntl
+    import os
+    import threading
+
+    from core.db import write_transaction
+
+    path = tmp_path / "queue.db"
+    key = secrets.token_hex(32)
+    db = open_appliance_database(path, key)
+    db.connect()
+    db.execute_sql("CREATE TABLE t (v TEXT)")
+    lock = os.open(f"{path}-writer", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # another worker is writing
+    done = threading.Event()
+
+    def writer():
+        other = open_appliance_database(path, key)
+        other.connect()
+        with write_transaction(other):
+            other.execute_sql("INSERT INTO t VALUES ('y')")
+        other.close()
+        done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert not done.wait(0.3)  # queued behind the lock
+    os.close(lock)
+    assert done.wait(10)
+    thread.join()
+    assert db.execute_sql("SELECT count(*) FROM t").fetchone()[0] == 1

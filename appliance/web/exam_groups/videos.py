@@ -24,9 +24,8 @@ FORM_OVERHEAD = 1024 * 1024  # room for the multipart headers around the file
 
 
 def max_bytes(services: Services) -> int:
-    """The size limit: `max_video_mb` of the config when set, else 8 ГБ."""
-    limit_mb = getattr(services.config, "max_video_mb", None)
-    return int(limit_mb) * 1024 * 1024 if limit_mb else group_videos.DEFAULT_MAX_BYTES
+    """The size limit: `max_video_mb` of the config (8 ГБ unless the ЦОК changed it)."""
+    return int(services.config.max_video_mb) * 1024 * 1024
 
 
 def byte_slice(chunks: Iterator[bytes], start: int, end: int) -> Iterator[bytes]:

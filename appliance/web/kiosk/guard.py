@@ -40,6 +40,8 @@ def _sent_csrf(req: falcon.Request) -> str | None:
         form = req.get_media()  # parsed once and cached for the resource
         value = form.get("csrf_token") if isinstance(form, dict) else None
         sent = value if isinstance(value, str) else None
+    elif not sent and (req.content_type or "").startswith(falcon.MEDIA_MULTIPART):
+        sent = req.get_param("csrf_token")  # upload forms carry it in the action URL (the body is the file)
     return sent
 
 

@@ -59,7 +59,7 @@ class SignInResource:
             return
         # The station keeps no cabinet session: only the kiosk cookie identifies the candidate.
         cookie = req.get_cookie_values(SESSION_COOKIE)
-        auth.end_session(cookie[0] if cookie else None)
+        auth.end_anonymous_session(cookie[0] if cookie else None)
         clear_session_cookie(resp, self.services)
         set_kiosk_cookie(resp, token, self.services)
         raise falcon.HTTPSeeOther(target)

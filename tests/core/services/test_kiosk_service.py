@@ -158,3 +158,24 @@ def test_sign_out_closes_the_session(world):
     kiosk.sign_out(session)  # twice is harmless
     assert kiosk.session_for(token) is None
     assert KioskSession.get_by_id(session.id).closed_at is not None
+
+
+def test_answer_target_is_one_precompiled_query_with_the_attempt(world, sqlcipher_db):
+    plugins = PluginHost.with_plugins(BUILTIN_PLUGINS)
+    group, (member,) = world.started_group("Соколов Дмитрий Олегович")
+    session, token = kiosk.sign_in(member.access_code, IP)
+    assert kiosk.answer_target(token, "theory").attempt is None  # the test page was not opened yet
+    attempt = attempts.start_attempt(session.member, plugins)
+    with count_queries(sqlcipher_db) as seen:
+        target = kiosk.answer_target(token, "theory")
+    assert len(seen) == 1
+    assert (target.session_id, target.csrf_token, target.member_id) == (session.id, session.csrf_token, member.id)
+    assert target.attempt.id == attempt.id and target.attempt.deadline_at == attempt.deadline_at
+    assert target.attempt.data == attempt.data and target.attempt.finished_at is None
+    assert kiosk.answer_target(token, "practice").attempt is None
+    assert kiosk.answer_target("чужой", "theory") is None and kiosk.answer_target(None, "theory") is None
+    # outside the group's time, or after signing out, the token opens nothing
+    late = kiosk.utcnow() + dt.timedelta(minutes=group.duration_minutes + 10)
+    assert kiosk.answer_target(token, "theory", now=late) is None
+    kiosk.sign_out(session)
+    assert kiosk.answer_target(token, "theory") is None
