@@ -70,6 +70,20 @@ def stage_for_group(group: ExamGroup, kos: Kos | None = None) -> str:
     raise ValidationError("В КОС нет практических заданий и требований к портфолио: практический этап провести нельзя.")
 
 
+def stage_for_member(member: GroupMember, kos: Kos | None = None) -> str:
+    """The stage one candidate takes: as `stage_for_group`, except that in a practice group whose
+    КОС offers both a practical task and a portfolio defence, a candidate who attached a
+    portfolio to the application (file or link) defends it instead."""
+    group = member.group
+    kos = kos or current_kos(group.qualification_id)
+    stage = stage_for_group(group, kos)
+    if stage == PRACTICE and kos.data.get("portfolio"):
+        application = member.application
+        if application.portfolio_digest or application.portfolio_link:
+            return PORTFOLIO
+    return stage
+
+
 def exam_type(plugins: "PluginHost", code: str) -> ExamType:
     """An instance of the exam type provider `code`, or a Russian error when its plugin is off."""
     cls = plugins.exam_types().get(code)
@@ -88,7 +102,7 @@ def start_attempt(member: GroupMember, plugins: "PluginHost", *, now: dt.datetim
     """
     group = member.group
     kos = current_kos(group.qualification_id)
-    stage = stage_for_group(group, kos)
+    stage = stage_for_member(member, kos)
     existing = ExamAttempt.get_or_none((ExamAttempt.member == member.id) & (ExamAttempt.stage == stage))
     if existing is not None:
         return existing

@@ -15,7 +15,7 @@ from core.services import attempts, auth, kiosk
 
 def candidate_path(services: Services, session: KioskSession) -> str:
     """Where the candidate's stage is taken: the exam type's `candidate_path` for the group."""
-    stage = attempts.stage_for_group(session.member.group)
+    stage = attempts.stage_for_member(session.member)
     path = attempts.exam_type(services.plugins, stage).candidate_path
     if not path:
         raise ValidationError("Этот этап экзамена проходит без рабочего места: обратитесь к организатору.")

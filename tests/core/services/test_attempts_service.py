@@ -104,6 +104,19 @@ def test_practice_group_stage_follows_the_kos(world, plugins):
         attempts.stage_for_group(group)
 
 
+def test_a_candidate_with_a_portfolio_defends_it_in_a_practice_group(world, plugins):
+    group, (with_task, with_portfolio) = world.started_group("Соколов Дмитрий Олегович", "Орлова Анна Сергеевна",
+                                                             kind="practice")
+    application = with_portfolio.application
+    application.portfolio_link = "https://disk.example.ru/portfolio-orlova"
+    application.save()
+    assert attempts.stage_for_member(with_task) == "practice"
+    assert attempts.stage_for_member(with_portfolio) == "portfolio"
+    assert attempts.start_attempt(with_portfolio, plugins).stage == "portfolio"
+    store_kos(world.qual, kos_document(version="2026.2", portfolio=None))  # no portfolio in the КОС
+    assert attempts.stage_for_member(with_portfolio) == "practice"
+
+
 def test_no_kos_is_a_clear_error(world, plugins):
     world.kos.is_current = False
     world.kos.save()
