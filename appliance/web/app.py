@@ -53,6 +53,9 @@ def create_app(services: Services) -> falcon.App:
         CsrfMiddleware(),
     ])
     app.req_options.strip_url_path_trailing_slash = False
+    # A filter form sends its empty fields («С даты» left blank): treat them as not given, or
+    # every typed parameter (`get_param_as_date`, …) would answer 400 to a blank value.
+    app.req_options.keep_blank_qs_values = False
     app.resp_options.secure_cookies_by_default = services.config.secure_cookies
     install_error_handlers(app, services)
 

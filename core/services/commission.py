@@ -84,6 +84,10 @@ def _record(application: Application, group: ExamGroup, expert_id: int, verdict:
             comment: str | None, now: dt.datetime) -> ExpertDecision:
     decision = ExpertDecision.get_or_none((ExpertDecision.application == application.id)
                                           & (ExpertDecision.expert == expert_id))
+    if (decision is not None and actor.id != expert_id and decision.verdict == verdict
+            and decision.group_id == group.id
+            and facts.is_current(decision, CommissionResult.get_or_none(CommissionResult.application == application.id))):
+        return decision  # the chair's form repeats a member's own decision: it stays the member's
     decision = decision or ExpertDecision(application=application, expert=expert_id)
     decision.group, decision.verdict, decision.saved_at = group, verdict, now
     decision.set_by = actor if actor.id != expert_id else None
@@ -232,12 +236,15 @@ class ResultRow:
 
 
 def results_for_expert(expert: User, flt: ResultFilter, page: int = 1) -> tuple[list[ResultRow], int]:
-    """Finished deciding stages of the groups whose commission includes `expert`, newest exam first."""
+    """Deciding stages of the groups whose commission includes `expert` (theory once finished, practice
+    from its start, awaiting marks), newest exam first."""
     later, later_member = ExamAttempt.alias(), GroupMember.alias()
     practised = (later.select(later.id).join(later_member, on=(later.member == later_member.id))
                  .where((later_member.application == GroupMember.application)
                         & later.stage.in_(facts.PRACTICAL_STAGES)))
-    clauses = [CommissionMember.expert == expert.id, ExamAttempt.finished_at.is_null(False),
+    # A practical attempt is listed before it is scored: the commission's marks are what finish it.
+    clauses = [CommissionMember.expert == expert.id,
+               ExamAttempt.finished_at.is_null(False) | ExamAttempt.stage.in_(facts.PRACTICAL_STAGES),
                ExamAttempt.stage.in_(facts.PRACTICAL_STAGES) | ~peewee.fn.EXISTS(practised)]
     if flt.name.strip():
         clauses.append(Application.full_name.contains(flt.name.strip()))

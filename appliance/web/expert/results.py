@@ -30,6 +30,11 @@ PLAYABLE = frozenset({"video/mp4", "video/webm", "video/ogg"})  # played in the 
 STATUS_CHOICES = [(s.value, s.title) for s in commission.RESULT_STATUSES]
 
 
+def _date(req, name: str):
+    """A date filter; the form sends an empty field as «name=» (kept by Falcon 4), which means no filter."""
+    return req.get_param_as_date(name) if (req.get_param(name) or "").strip() else None
+
+
 def _filters(req) -> tuple[commission.ResultFilter, dict[str, str], dict[str, str]]:
     errors: dict[str, str] = {}
     status = (req.get_param("status") or "").strip()
@@ -37,8 +42,7 @@ def _filters(req) -> tuple[commission.ResultFilter, dict[str, str], dict[str, st
         errors["status"] = "Выберите статус из списка."
         status = ""
     flt = commission.ResultFilter(name=(req.get_param("name") or "").strip()[:300], status=status or None,
-                                  date_from=req.get_param_as_date("date_from"),
-                                  date_to=req.get_param_as_date("date_to"))
+                                  date_from=_date(req, "date_from"), date_to=_date(req, "date_to"))
     shown = {"name": flt.name, "status": status, "date_from": req.get_param("date_from") or "",
              "date_to": req.get_param("date_to") or ""}
     return flt, {k: v for k, v in shown.items() if v}, errors
