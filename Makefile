@@ -60,6 +60,7 @@ test: apt-test venv
 bench: apt-test venv
 	$(PY) bench/http_baseline.py
 	$(PY) bench/queue_list.py
+	$(PY) bench/exam_day.py
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache
