@@ -129,6 +129,9 @@ class PluginHost:
         self._pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
         self._pm.add_hookspecs(hookspecs)
         self._status: dict[str, PluginStatus] = {}
+        # Provider catalogues by hook, built once: plugins only change while loading, and the
+        # exam-day hot paths ask for the exam types on every request.
+        self._provider_cache: dict[str, dict[str, type]] = {}
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -200,6 +203,7 @@ class PluginHost:
             self._set_inactive(name, version, enabled=True, reason="; ".join(errors))
             return
         self._status[name] = PluginStatus(name, version, enabled=True, active=True)
+        self._provider_cache.clear()
 
     def _set_inactive(self, name: str, version: str | None, *, enabled: bool, reason: str) -> None:
         logger.warning("Плагин «%s» не активен: %s", name, reason)
@@ -278,6 +282,11 @@ class PluginHost:
         return list(value)
 
     def _providers(self, hook_name: str, base: type[_P]) -> dict[str, type[_P]]:
+        if hook_name not in self._provider_cache:
+            self._provider_cache[hook_name] = self._collect_providers(hook_name, base)
+        return dict(self._provider_cache[hook_name])
+
+    def _collect_providers(self, hook_name: str, base: type[_P]) -> dict[str, type[_P]]:
         found: dict[str, type[_P]] = {}
         owners: dict[str, str] = {}
         for plugin, value in self._call(hook_name):
