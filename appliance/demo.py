@@ -6,6 +6,10 @@ like the real ones in the seeds, and every requisite (ИНН, КПП, ОГРН, 
 from the official algorithms and the result is checked once more with `core.validators`
 at load time, so a broken demo number fails loudly instead of reaching a contract.
 
+With the running appliance's services `load_demo` also loads a demo exam day
+(`appliance.demo_exam_day`): past and current exam groups of «Специалист по охране труда» with
+attempts, marks, decisions and a protocol, made through the same services as the real ones.
+
 `load_demo` is idempotent: a second run finds the marker account and creates nothing.
 """
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from core import audit
 from core.db import write_transaction
@@ -21,10 +26,13 @@ from core.kos.demo import load_labour_safety_kos
 from core.models import (ExamSlot, ExpertCertificate, Organisation, OrgKind, Price, ProfStandard, Qualification,
                          QualificationOffer, Role, User)
 from core.models.users import CABINET_TITLES, ROLE_TITLES, Cabinet
-from core.security import check_password_strength
+from core.security import check_password_strength, hash_password
 from core.services.users import create_user
 from core.validators import (validate_bik, validate_correspondent_account, validate_email, validate_inn,
                              validate_kpp, validate_ogrn, validate_phone, validate_settlement_account)
+
+if TYPE_CHECKING:
+    from core.context import Services
 
 DEFAULT_PASSWORD = "nok-demo-2026"
 #: The account whose presence means the demo data is already loaded.
@@ -335,11 +343,12 @@ def demo_logins() -> list[DemoLogin]:
 
 # --- loading -----------------------------------------------------------------------------------
 
-def load_demo(password: str = DEFAULT_PASSWORD) -> list[DemoLogin]:
+def load_demo(password: str = DEFAULT_PASSWORD, services: "Services | None" = None) -> list[DemoLogin]:
     """Load the demo data once (in one transaction, as the system); return the demo logins.
 
-    If the data is already there nothing is created or changed and the existing logins are
-    returned; call `is_demo_loaded()` first to tell the user «Демо-данные уже загружены».
+    With `services` (blob store and plugins) the demo exam day is loaded too. If the data is
+    already there nothing is created or changed and the existing logins are returned; call
+    `is_demo_loaded()` first to tell the user «Демо-данные уже загружены».
     """
     if is_demo_loaded():
         return demo_logins()
@@ -363,12 +372,21 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> list[DemoLogin]:
                 if not Qualification.select().where(Qualification.code == q_code).exists():
                     Qualification.create(spk=orgs["spk"], prof_standard=standard, code=q_code, name=q_name,
                                          level=level)
+        # One argon2 hash for every demo account: they share the password anyway, and a hash
+        # per account would cost `make run` three seconds.
+        password_hash = hash_password(password)
         for person, org_key in all_people():
-            create_user(email=person.email, full_name=person.full_name, role=person.role,
-                        organisation=orgs[org_key] if org_key else None, phone=person.phone,
-                        position=person.position, password=password)
+            user = create_user(email=person.email, full_name=person.full_name, role=person.role,
+                               organisation=orgs[org_key] if org_key else None, phone=person.phone,
+                               position=person.position)
+            user.password_hash = password_hash
+            user.save()
         _load_catalog(orgs, dt.date.today())
         load_labour_safety_kos()  # the КОС of «Специалист по охране труда (6 уровень)», through the importer
+        if services is not None:
+            from appliance.demo_exam_day import load_exam_day
+
+            load_exam_day(services)
     return demo_logins()
 
 
@@ -382,12 +400,12 @@ SLOT_DAYS = 45
 
 def _load_catalog(orgs: dict[str, Organisation], today: dt.date) -> None:
     """Offers, prices, a schedule for the next weeks and experts' certificates: enough to apply and
-    to form an exam group right after `make run`."""
+    to form an exam group right after `make run`. Offers start «КОС не выгружен»: only a stored
+    КОС marks one loaded (the importer does, for the demo КОС)."""
     qualifications = list(Qualification.select().where(Qualification.code.in_(list(DEMO_PRICES))))
     for cok in (orgs["cok1"], orgs["cok2"]):
         for qualification in qualifications:
-            QualificationOffer.create(cok=cok, qualification=qualification,
-                                      kos_loaded_at=dt.datetime.combine(today, dt.time(9, 0)), kos_version="1")
+            QualificationOffer.create(cok=cok, qualification=qualification)
             Price.create(cok=cok, qualification=qualification, amount=Decimal(DEMO_PRICES[qualification.code]))
     for venue in (orgs["venue1"], orgs["venue2"], orgs["venue3"]):
         for offset in range(1, SLOT_DAYS + 1):

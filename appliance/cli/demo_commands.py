@@ -24,13 +24,15 @@ from appliance.cli.state import CliState, pass_state
               help="Пароль всех демо-пользователей (по умолчанию nok-demo-2026).")
 @pass_state
 def demo(state: CliState, password: str | None) -> None:
-    """Загрузить демо-данные: организации, квалификации и пользователей всех ролей."""
+    """Загрузить демо-данные: организации, квалификации, пользователей всех ролей и экзаменационный день."""
     from appliance.demo import ALREADY_LOADED, DEFAULT_PASSWORD, is_demo_loaded, load_demo
+    from appliance.demo_exam_day import notes
 
     services = state.services()
     with services.db.connection_context():
         loaded = is_demo_loaded()
-        logins = load_demo(password or DEFAULT_PASSWORD)
+        logins = load_demo(password or DEFAULT_PASSWORD, services)
+        exam_day = notes(services.config.base_url)
     if loaded:
         click.echo(f"{ALREADY_LOADED}: ничего не изменено.")
     else:
@@ -44,6 +46,8 @@ def demo(state: CliState, password: str | None) -> None:
     else:
         click.echo(f"Пароль всех демо-пользователей: {password or DEFAULT_PASSWORD}")
     click.echo(f"Вход: {services.config.base_url.rstrip('/')}/login")
+    click.echo("")
+    click.echo("\n".join(exam_day))
 
 
 _LINK = re.compile(r"https?://[^\s<>\"»]+")

@@ -226,8 +226,13 @@ def _move_application(attempt: ExamAttempt, passed: bool, actor: User | None, pl
     if source is None or Status(application.status) is not source:
         return  # e.g. a status already moved by the operator; the score is still kept
     target = ok if passed else failed
-    points = f"{attempt.points.normalize():f} из {attempt.max_points.normalize():f}"
+    points = f"{_ru_number(attempt.points)} из {_ru_number(attempt.max_points)}"
     change_status(application, target, actor_kind, actor, plugins, comment=f"Набрано баллов: {points}")
+
+
+def _ru_number(value: Decimal) -> str:
+    """11.25 → «11,25»: a decimal comma, as Russian documents write points."""
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
 
 
 def finish_expired(plugins: "PluginHost", *, now: dt.datetime | None = None) -> int:

@@ -1,6 +1,8 @@
 """Демо-данные: complete, realistic, valid requisites, idempotent, and every demo login works."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -22,6 +24,15 @@ PASSWORD = "Демо-пароль-2026"
 def demo_config(nok_config, monkeypatch):
     monkeypatch.delenv(KEY_ENV, raising=False)
     nok_config.plugins = []
+    save_config(nok_config)
+    return nok_config
+
+
+@pytest.fixture
+def exam_config(nok_config, monkeypatch):
+    """A config with the exam plugins on, as `nok init` writes it: `nok demo` loads the exam day too."""
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    nok_config.plugins = ["theory_exam", "practice_portfolio", "payments"]
     save_config(nok_config)
     return nok_config
 
@@ -157,9 +168,9 @@ def test_weak_demo_password_is_refused(demo_db):
     assert not is_demo_loaded()
 
 
-def test_nok_demo_command_twice(demo_config):
+def test_nok_demo_command_twice(exam_config):
     runner = CliRunner()
-    first = runner.invoke(cli.main, ["--config", str(demo_config.config_file), "demo"], catch_exceptions=False)
+    first = runner.invoke(cli.main, ["--config", str(exam_config.config_file), "demo"], catch_exceptions=False)
     assert first.exit_code == 0, first.output
     assert "Демо-данные загружены: 18 пользователей" in first.output
     assert f"Пароль всех демо-пользователей: {DEFAULT_PASSWORD}" in first.output
@@ -167,19 +178,34 @@ def test_nok_demo_command_twice(demo_config):
                   "operator@employer.demo.nok", "expert2@spk.demo.nok", "applicant2@demo.nok"):
         assert email in first.output
     assert "Личный кабинет Работодателя" in first.output
+    assert ("Экзаменационный день (ООО «ЦОК «Охрана труда», ЭЦ «Нижегородская», «Специалист по охране труда "
+            "(6 уровень квалификации)»):") in first.output
+    assert re.search(r"  • теория (?:сегодня|\d\d\.\d\d\.\d{4}) в \d\d:\d\d — экзамен начат, коды доступа: "
+                     r"кабинет ЦОК → «Теория» → группа → «Печать кодов доступа»;", first.output)
+    code = re.search(r"Попробуйте рабочее место экзамена: http://testserver/kiosk, код доступа ([2-9A-Z]{8}) "
+                     r"\(Николаев Денис Олегович\)\.", first.output).group(1)
+    assert "Traceback" not in first.output and "None" not in first.output
 
-    second = runner.invoke(cli.main, ["--config", str(demo_config.config_file), "demo"], catch_exceptions=False)
+    second = runner.invoke(cli.main, ["--config", str(exam_config.config_file), "demo"], catch_exceptions=False)
     assert second.exit_code == 0, second.output
     assert "Демо-данные уже загружены" in second.output and "admin@spk.demo.nok" in second.output
+    assert f"код доступа {code} (Николаев Денис Олегович)" in second.output  # still unused, still shown
 
-    services = open_services(demo_config)
+    services = open_services(exam_config)
     services.db.connect(reuse_if_open=True)
     try:
-        assert User.select().count() == 18
-        assert authenticate("admin@cok2.demo.nok", DEFAULT_PASSWORD, demo_config).organisation.short_name == \
+        assert User.select().count() == 18 + 24  # the demo logins and the exam day's candidates
+        assert authenticate("admin@cok2.demo.nok", DEFAULT_PASSWORD, exam_config).organisation.short_name == \
             "АНО «Уральский ЦОК»"
     finally:
         services.db.close()
+
+
+def test_nok_demo_without_exam_plugins_says_so(demo_config):
+    result = CliRunner().invoke(cli.main, ["--config", str(demo_config.config_file), "demo"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert ("Экзаменационный день в демо-данных не загружен: включите модули theory_exam и practice_portfolio"
+            in result.output)
 
 
 def test_demo_catalog_lets_an_applicant_apply_right_away(nok_config):
@@ -195,6 +221,9 @@ def test_demo_catalog_lets_an_applicant_apply_right_away(nok_config):
     with services.db.connection_context():
         load_demo()
         assert QualificationOffer.select().count() == 8 and Price.select().count() == 8
+        # «КОС выгружен» only where a КОС is stored: the demo КОС of 40.05400.01, in both ЦОК.
+        loaded = QualificationOffer.select().where(QualificationOffer.kos_loaded_at.is_null(False))
+        assert sorted((o.qualification.code, o.kos_version) for o in loaded) == [("40.05400.01", "2026.1")] * 2
         assert ExamSlot.select().where(ExamSlot.starts_at > dt.datetime.now()).count() > 100
         today = dt.date.today()
         valid = ExpertCertificate.select().where((ExpertCertificate.valid_from <= today)
