@@ -213,6 +213,19 @@ def nok_exam_finished(exam: object, result: object) -> None:
 
 
 @hookspec
+def nok_kiosk_signed_in(session: object, client_ip: str | None) -> None:
+    """React to a candidate signing in at an exam station with the access code.
+
+    Called by ``PluginHost.kiosk_signed_in()`` from ``core.services.kiosk.sign_in`` inside
+    the transaction that spent the code and opened the station session. ``session`` is the
+    ``KioskSession`` (its ``member`` is the candidate in the exam group); ``client_ip`` is the
+    station's address as the appliance sees it — what a station recorder on the same machine
+    is matched by, so its recordings are bound to this candidate. Quick database work only;
+    raising refuses the sign-in and reaches the caller as ``PluginError``. Return ``None``.
+    """
+
+
+@hookspec
 def nok_bundle_received(bundle: object) -> None:
     """React to a verified federation bundle being accepted.
 

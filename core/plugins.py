@@ -422,6 +422,10 @@ class PluginHost:
         """Tell the plugins an exam stage was finished and scored; call inside its transaction."""
         self._call("nok_exam_finished", exam=exam, result=result)
 
+    def kiosk_signed_in(self, session: object, client_ip: str | None) -> None:
+        """Tell the plugins a candidate signed in at a station; call inside the sign-in transaction."""
+        self._call("nok_kiosk_signed_in", session=session, client_ip=client_ip)
+
     def bundle_received(self, bundle: object) -> None:
         """Tell the plugins a verified bundle was accepted; call inside the ingesting transaction."""
         self._call("nok_bundle_received", bundle=bundle)

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -24,6 +25,9 @@ from core.models import (Admission, Application, ExamAttempt, ExamGroup, GroupMe
                          Qualification, User)
 from core.security import new_token, token_hash
 from core.services import access_codes, auth
+
+if TYPE_CHECKING:
+    from core.plugins import PluginHost
 
 EARLY_ENTRY = dt.timedelta(minutes=60)
 MAX_FAILURES = 5
@@ -117,7 +121,7 @@ def _candidate(code: str, now: dt.datetime) -> GroupMember | None:
 
 
 def sign_in(code: str, client_ip: str | None, *, email: str | None = None, password: str | None = None,
-            require_login: bool = False, config: Config | None = None,
+            require_login: bool = False, config: Config | None = None, plugins: "PluginHost | None" = None,
             now: dt.datetime | None = None) -> tuple[KioskSession, str]:
     """Spend the access code and open a station session; returns it and the raw cookie token.
 
@@ -149,6 +153,8 @@ def sign_in(code: str, client_ip: str | None, *, email: str | None = None, passw
             KioskThrottle.update(failures=0, locked_until=None).where(KioskThrottle.client_ip == ip).execute()
             audit.record("kiosk_sign_in", "group_member", member.id, {"ip": ip},
                          actor=audit.Actor(member.application.applicant_id, "станция экзамена", ip))
+            if plugins is not None:  # e.g. the station's video recorder learns who sits there
+                plugins.kiosk_signed_in(session, client_ip)
     except NotFoundError:
         raise _fail(ip, now, generic) from None
     return session, token

@@ -156,6 +156,10 @@ class Recording:
         self.events.append(("exam", exam, result))
 
     @hookimpl
+    def nok_kiosk_signed_in(self, session, client_ip):
+        self.events.append(("kiosk", session, client_ip))
+
+    @hookimpl
     def nok_bundle_received(self, bundle):
         self.events.append(("bundle", bundle))
 
@@ -168,6 +172,10 @@ class FailingEvents:
     @hookimpl
     def nok_exam_finished(self, exam):
         raise KeyError("result")
+
+    @hookimpl
+    def nok_kiosk_signed_in(self, session):
+        raise LookupError("станция")
 
     @hookimpl
     def nok_bundle_received(self, bundle):
@@ -592,15 +600,17 @@ def test_events_reach_every_active_plugin():
     host = PluginHost.with_plugins({"first": first, "second": second})
     host.application_status_changed("заявление", None, "submitted", actor=None)
     host.exam_finished("экзамен", "результат")
+    host.kiosk_signed_in("сеанс", "10.0.0.5")
     host.bundle_received("пакет")
     expected = [("status", "заявление", None, "submitted", None), ("exam", "экзамен", "результат"),
-                ("bundle", "пакет")]
+                ("kiosk", "сеанс", "10.0.0.5"), ("bundle", "пакет")]
     assert first.events == expected and second.events == expected
 
 
 @pytest.mark.parametrize("call, original", [
     (lambda host: host.application_status_changed("заявление", "submitted", "paid", "оператор"), RuntimeError),
     (lambda host: host.exam_finished("экзамен", "результат"), KeyError),
+    (lambda host: host.kiosk_signed_in("сеанс", None), LookupError),
     (lambda host: host.bundle_received("пакет"), ValueError),
 ])
 def test_failing_event_is_logged_and_raised_naming_the_plugin(call, original, caplog):

@@ -47,7 +47,8 @@ class SignInResource:
         config = self.services.config
         try:
             session, token = kiosk.sign_in(code, client_ip(req), email=email, password=form.get("password", ""),
-                                           require_login=config.kiosk_require_login, config=config)
+                                           require_login=config.kiosk_require_login, config=config,
+                                           plugins=self.services.plugins)
         except kiosk.KioskSignInError as ex:
             self._page(req, resp, code=code, email=email, error=str(ex), status=falcon.HTTP_401)
             return

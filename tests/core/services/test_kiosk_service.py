@@ -4,21 +4,13 @@ import hashlib
 
 import pytest
 
-from core.models import Admission, AuditRecord, ExamGroup, GroupMember, KioskSession, KioskThrottle, OrgKind, Role, User
-from core.plugins import BUILTIN_PLUGINS, PluginHost
+from core.models import Admission, AuditRecord, ExamGroup, GroupMember, KioskSession, KioskThrottle, Role, User
 from core.services import access_codes, attempts, kiosk
 from core.services.scheduling import local_now
 from core.testing import TEST_PASSWORD, count_queries
-from core.testing_exam import ExamDayWorld
 
 IP = "10.0.0.21"
 
-
-@pytest.fixture
-def world(sqlcipher_db, factory):
-    spk = factory.org(OrgKind.SPK)
-    cok = factory.org(OrgKind.COK, parent=spk)
-    return ExamDayWorld(factory, cok, factory.org(OrgKind.VENUE, parent=cok))
 
 
 def refused(code, *, ip=IP, **kw) -> str:
@@ -27,8 +19,8 @@ def refused(code, *, ip=IP, **kw) -> str:
     return str(info.value)
 
 
-def test_code_signs_in_once_and_only_the_hash_is_stored(world):
-    _, (member,) = world.started_group("Соколов Дмитрий Олегович")
+def test_code_signs_in_once_and_only_the_hash_is_stored(exam_day_world):
+    _, (member,) = exam_day_world.started_group("Соколов Дмитрий Олегович")
     session, token = kiosk.sign_in(member.access_code.lower(), IP)
     assert session.token_hash == hashlib.sha256(token.encode()).hexdigest() != token
     assert not KioskSession.select().where(KioskSession.token_hash == token).exists()
@@ -42,8 +34,8 @@ def test_code_signs_in_once_and_only_the_hash_is_stored(world):
     assert kiosk.session_for("nonsense") is None and kiosk.session_for(None) is None
 
 
-def test_session_lookup_is_one_query(world, sqlcipher_db):
-    _, (member,) = world.started_group("Соколов Дмитрий Олегович")
+def test_session_lookup_is_one_query(exam_day_world, sqlcipher_db):
+    _, (member,) = exam_day_world.started_group("Соколов Дмитрий Олегович")
     _, token = kiosk.sign_in(member.access_code, IP)
     with count_queries(sqlcipher_db) as seen:
         session = kiosk.session_for(token)
@@ -51,18 +43,17 @@ def test_session_lookup_is_one_query(world, sqlcipher_db):
     assert len(seen) == 1
 
 
-def test_replaced_code_stops_and_the_new_one_resumes_the_same_attempt(world):
-    plugins = PluginHost.with_plugins(BUILTIN_PLUGINS)
-    _, (member,) = world.started_group("Соколов Дмитрий Олегович")
+def test_replaced_code_stops_and_the_new_one_resumes_the_same_attempt(exam_day_world, builtin_plugins):
+    _, (member,) = exam_day_world.started_group("Соколов Дмитрий Олегович")
     old_code = member.access_code
     first, first_token = kiosk.sign_in(old_code, IP)
-    attempt = attempts.start_attempt(first.member, plugins)
+    attempt = attempts.start_attempt(first.member, builtin_plugins)
     question = attempt.data["questions"][0]["id"]
     attempts.save_answer(attempt, question, "x")
     new_code = access_codes.issue_code(GroupMember.get_by_id(member.id))  # «Выдать новый код»
     second, second_token = kiosk.sign_in(new_code, "10.0.0.22")
     assert kiosk.session_for(first_token) is None  # the older station is closed
-    resumed = attempts.start_attempt(kiosk.session_for(second_token).member, plugins)
+    resumed = attempts.start_attempt(kiosk.session_for(second_token).member, builtin_plugins)
     assert resumed.id == attempt.id and resumed.deadline_at == attempt.deadline_at
     assert attempts.answers_of(resumed) == {question: "x"}
     # A code replaced before it was used stops working as well.
@@ -71,23 +62,24 @@ def test_replaced_code_stops_and_the_new_one_resumes_the_same_attempt(world):
     assert refused(unused_old, ip="10.0.0.23") == kiosk.CODE_ERROR
 
 
-def test_entry_window_opens_an_hour_before_and_closes_after_the_duration(world):
-    _, (member,) = world.started_group("Соколов Дмитрий Олегович", starts_at=local_now() + dt.timedelta(minutes=90))
+def test_entry_window_opens_an_hour_before_and_closes_after_the_duration(exam_day_world):
+    _, (member,) = exam_day_world.started_group("Соколов Дмитрий Олегович",
+                                                starts_at=local_now() + dt.timedelta(minutes=90))
     now = kiosk.utcnow()
     assert refused(member.access_code, now=now) == kiosk.CODE_ERROR  # opens in 30 minutes
     assert GroupMember.get_by_id(member.id).code_used_at is None  # a refused code is not spent
     session, token = kiosk.sign_in(member.access_code, "10.0.0.30", now=now + dt.timedelta(minutes=31))
     assert session.member_id == member.id
-    _, (late,) = world.started_group("Петров Пётр Петрович", duration_minutes=60)
+    _, (late,) = exam_day_world.started_group("Петров Пётр Петрович", duration_minutes=60)
     assert refused(late.access_code, ip="10.0.0.31", now=now + dt.timedelta(minutes=62)) == kiosk.CODE_ERROR
     session, token = kiosk.sign_in(late.access_code, "10.0.0.31", now=now + dt.timedelta(minutes=50))
     assert kiosk.session_for(token, now=now + dt.timedelta(minutes=50)) is not None
     assert kiosk.session_for(token, now=now + dt.timedelta(minutes=62)) is None  # the group's time is over
 
 
-def test_a_late_start_extends_the_window_in_local_time(world):
-    group, (member,) = world.started_group("Соколов Дмитрий Олегович",
-                                           starts_at=local_now() - dt.timedelta(minutes=100), duration_minutes=60)
+def test_a_late_start_extends_the_window_in_local_time(exam_day_world):
+    group, (member,) = exam_day_world.started_group(
+        "Соколов Дмитрий Олегович", starts_at=local_now() - dt.timedelta(minutes=100), duration_minutes=60)
     group.started_at = kiosk.utcnow() - dt.timedelta(minutes=10)  # «Начать экзамен» pressed 90 minutes late (UTC)
     group.save()
     opens, closes = kiosk.entry_window(ExamGroup.get_by_id(group.id))
@@ -95,8 +87,8 @@ def test_a_late_start_extends_the_window_in_local_time(world):
     assert kiosk.sign_in(member.access_code, IP)[0].member_id == member.id
 
 
-def test_only_admitted_members_of_started_groups(world):
-    group, (refused_member, waiting) = world.started_group("Соколов Дмитрий Олегович", "Петров Пётр Петрович")
+def test_only_admitted_members_of_started_groups(exam_day_world):
+    group, (refused_member, waiting) = exam_day_world.started_group("Соколов Дмитрий Олегович", "Петров Пётр Петрович")
     refused_member.admission = Admission.REFUSED
     refused_member.save()
     assert refused(refused_member.access_code) == kiosk.CODE_ERROR
@@ -104,8 +96,8 @@ def test_only_admitted_members_of_started_groups(world):
     assert refused(waiting.access_code) == kiosk.CODE_ERROR
 
 
-def test_five_failures_lock_the_station_for_fifteen_minutes(world):
-    _, (member,) = world.started_group("Соколов Дмитрий Олегович")
+def test_five_failures_lock_the_station_for_fifteen_minutes(exam_day_world):
+    _, (member,) = exam_day_world.started_group("Соколов Дмитрий Олегович")
     now = kiosk.utcnow()
     for n in range(4):
         assert refused("WRONG234", now=now + dt.timedelta(minutes=n)) == kiosk.CODE_ERROR
@@ -124,8 +116,8 @@ def test_five_failures_lock_the_station_for_fifteen_minutes(world):
     assert AuditRecord.select().where(AuditRecord.action == "kiosk_lockout").count() == 1
 
 
-def test_failures_older_than_the_window_are_forgotten(world):
-    world.started_group("Соколов Дмитрий Олегович")
+def test_failures_older_than_the_window_are_forgotten(exam_day_world):
+    exam_day_world.started_group("Соколов Дмитрий Олегович")
     now = kiosk.utcnow()
     for n in range(4):
         refused("WRONG234", now=now)
@@ -134,8 +126,8 @@ def test_failures_older_than_the_window_are_forgotten(world):
         assert refused("WRONG234", now=later) == kiosk.CODE_ERROR  # 4 in the new window: no lock
 
 
-def test_cabinet_login_must_be_the_candidates_own(world, factory):
-    _, (member,) = world.started_group("Соколов Дмитрий Олегович")
+def test_cabinet_login_must_be_the_candidates_own(exam_day_world, factory):
+    _, (member,) = exam_day_world.started_group("Соколов Дмитрий Олегович")
     applicant = User.get_by_id(member.application.applicant_id)
     stranger = factory.user(Role.APPLICANT, email="other@mail.ru")
     assert refused(member.access_code, email=stranger.email, password=TEST_PASSWORD,
@@ -151,8 +143,8 @@ def test_cabinet_login_must_be_the_candidates_own(world, factory):
     assert session.member_id == member.id
 
 
-def test_sign_out_closes_the_session(world):
-    _, (member,) = world.started_group("Соколов Дмитрий Олегович")
+def test_sign_out_closes_the_session(exam_day_world):
+    _, (member,) = exam_day_world.started_group("Соколов Дмитрий Олегович")
     session, token = kiosk.sign_in(member.access_code, IP)
     kiosk.sign_out(session)
     kiosk.sign_out(session)  # twice is harmless
@@ -160,12 +152,11 @@ def test_sign_out_closes_the_session(world):
     assert KioskSession.get_by_id(session.id).closed_at is not None
 
 
-def test_answer_target_is_one_precompiled_query_with_the_attempt(world, sqlcipher_db):
-    plugins = PluginHost.with_plugins(BUILTIN_PLUGINS)
-    group, (member,) = world.started_group("Соколов Дмитрий Олегович")
+def test_answer_target_is_one_precompiled_query_with_the_attempt(exam_day_world, sqlcipher_db, builtin_plugins):
+    group, (member,) = exam_day_world.started_group("Соколов Дмитрий Олегович")
     session, token = kiosk.sign_in(member.access_code, IP)
     assert kiosk.answer_target(token, "theory").attempt is None  # the test page was not opened yet
-    attempt = attempts.start_attempt(session.member, plugins)
+    attempt = attempts.start_attempt(session.member, builtin_plugins)
     with count_queries(sqlcipher_db) as seen:
         target = kiosk.answer_target(token, "theory")
     assert len(seen) == 1
@@ -179,3 +170,18 @@ def test_answer_target_is_one_precompiled_query_with_the_attempt(world, sqlciphe
     assert kiosk.answer_target(token, "theory", now=late) is None
     kiosk.sign_out(session)
     assert kiosk.answer_target(token, "theory") is None
+
+
+def test_plugins_hear_the_sign_in_with_the_station_address(world):
+    from core.plugin_api import hookimpl
+
+    class Listener:
+        heard = []
+
+        @hookimpl
+        def nok_kiosk_signed_in(self, session, client_ip):
+            self.heard.append((session.member_id, client_ip))
+
+    _, (member,) = world.started_group("Соколов Дмитрий Олегович")
+    kiosk.sign_in(member.access_code, IP, plugins=PluginHost.with_plugins({"listener": Listener()}))
+    assert Listener.heard == [(member.id, IP)]
