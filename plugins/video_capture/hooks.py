@@ -5,6 +5,8 @@ import importlib
 from pathlib import Path
 
 from core.plugin_api import Recorder, hookimpl
+from plugins.video_capture import binding, monitoring, playback, retention_cli, station_api, station_cli
+from plugins.video_capture.models import MODELS
 from plugins.video_capture.providers import (NetworkCameraRecorder, ScreenRecorder, SyntheticRecorder,
                                              WebcamRecorder)
 
@@ -37,3 +39,25 @@ def nok_register_recorders() -> list[type[Recorder]]:
 @hookimpl
 def nok_template_dirs() -> list[Path]:
     return [TEMPLATES]
+
+
+@hookimpl
+def nok_register_models() -> list:
+    return list(MODELS)
+
+
+@hookimpl
+def nok_register_routes(app, services) -> None:
+    for module in (station_api, playback, monitoring):
+        module.add_routes(app, services)
+
+
+@hookimpl
+def nok_register_cli_commands(group) -> None:
+    station_cli.register(group)
+    retention_cli.register(group)
+
+
+@hookimpl
+def nok_kiosk_signed_in(session, client_ip) -> None:
+    binding.bind_station(session, client_ip)
