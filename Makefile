@@ -61,6 +61,7 @@ bench: apt-test venv
 	$(PY) bench/http_baseline.py
 	$(PY) bench/queue_list.py
 	$(PY) bench/exam_day.py
+	$(PY) bench/recording.py
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache

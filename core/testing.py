@@ -266,6 +266,24 @@ def factory() -> Factory:
     return Factory()
 
 
+@pytest.fixture
+def builtin_plugins():
+    """Every built-in plugin loaded, as on an appliance that enables them all."""
+    from core.plugins import BUILTIN_PLUGINS, PluginHost
+
+    return PluginHost.with_plugins(BUILTIN_PLUGINS)
+
+
+@pytest.fixture
+def exam_day_world(sqlcipher_db, factory):
+    """`core.testing_exam.ExamDayWorld` at a fresh СПК → ЦОК → Площадка, in `sqlcipher_db`."""
+    from core.testing_exam import ExamDayWorld
+
+    spk = factory.org(OrgKind.SPK)
+    cok = factory.org(OrgKind.COK, parent=spk)
+    return ExamDayWorld(factory, cok, factory.org(OrgKind.VENUE, parent=cok))
+
+
 # --- real servers ----------------------------------------------------------------------------
 
 @contextlib.contextmanager

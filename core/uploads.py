@@ -26,13 +26,13 @@ import logging
 import struct
 import unicodedata
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 import cv2
 import numpy as np
 from pypdf import PdfReader
 
-from core.blobstore import BlobStore
+from core.blobstore import BlobRef, BlobStore
 from core.exceptions import BlobTooLargeError, ValidationError
 
 log = logging.getLogger(__name__)
@@ -80,25 +80,52 @@ def store_upload(blobs: BlobStore, stream: BinaryIO, filename: str, *, max_bytes
     """
     name = safe_filename(filename)
     expected = _type_by_extension(name, allowed)
-    head = _read_head(stream)
+    head = read_head(stream)
     if not head:
         raise _error(f"Файл «{_shown(name)}» пустой — выберите файл с содержимым.")
     actual = _type_by_magic(head)
     if actual != expected:
         raise _error(_mismatch_message(name, expected, actual, allowed))
-    reader = _ReplayingReader(head, stream, blobs)
+    too_large = (f"Файл больше {megabytes(max_bytes)} МБ: «{_shown(name)}». Уменьшите его (например, "
+                 "сканируйте с разрешением 200–300 dpi в оттенках серого) и загрузите снова.")
+    ref = store_checked(blobs, head, stream, max_bytes=max_bytes, too_large=too_large,
+                        check=lambda data: _check_parses(data, actual, name))
+    return StoredUpload(ref.digest, ref.size, actual, name)
+
+
+def store_checked(blobs: BlobStore, head: bytes, rest: BinaryIO, *, max_bytes: int, too_large: str,
+                  check: Callable[[bytes], None] | None = None, field: str = "file") -> BlobRef:
+    """Stream the sniffed `head` and the `rest` of an upload into the store, then `check` the stored bytes.
+
+    Over `max_bytes` the upload is cut off and refused with the message `too_large` (on `field`).
+    A file `check` refuses (`ValidationError`) is deleted again if this upload created its blob:
+    the store deduplicates, and bytes that were already there may belong to another record.
+    """
+    reader = ReplayingReader(head, rest, blobs)
     try:
         ref = blobs.put_stream(reader, max_size=max_bytes)
     except BlobTooLargeError:
-        raise _error(f"Файл больше {megabytes(max_bytes)} МБ: «{_shown(name)}». Уменьшите его (например, "
-                     "сканируйте с разрешением 200–300 dpi в оттенках серого) и загрузите снова.") from None
+        raise ValidationError(too_large, field=field) from None
+    if check is None:
+        return ref
     try:
-        _check_parses(blobs.read(ref.digest), actual, name)
+        check(blobs.read(ref.digest))
     except ValidationError:
         if reader.existed is False:  # we created this blob, and nobody else can reference it
             blobs.delete(ref.digest)
         raise
-    return StoredUpload(ref.digest, ref.size, actual, name)
+    return ref
+
+
+def read_head(stream: BinaryIO, size: int = _HEAD_SIZE) -> bytes:
+    """Read the first `size` bytes to sniff the type; a single `read` may legally return fewer."""
+    head = b""
+    while len(head) < size:
+        more = stream.read(size - len(head))
+        if not more:
+            break
+        head += more
+    return head
 
 
 def safe_filename(filename: str) -> str:
@@ -119,6 +146,35 @@ def safe_filename(filename: str) -> str:
         raise _error(f"Имя файла «{_shown(name)}» начинается с точки: переименуйте файл, например "
                      f"«документ{name}».")
     return name.translate(_UNSAFE_DISPLAY_CHARS)
+
+
+class ReplayingReader:
+    """Give the blob store the sniffed prefix again, then the rest of the upload.
+
+    On reaching the end (before the store publishes the blob) it notes whether a blob
+    with these bytes already existed, so a file refused after storing can be removed
+    without touching a blob some other record shares. `existed` stays None if the end
+    was never reached (the size limit cut the upload off).
+    """
+
+    def __init__(self, head: bytes, rest: BinaryIO, blobs: BlobStore):
+        self._head = head
+        self._rest = rest
+        self._blobs = blobs
+        self._hash = hashlib.sha256()
+        self.existed: bool | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            cut = len(self._head) if size is None or size < 0 else size
+            data, self._head = self._head[:cut], self._head[cut:]
+        else:
+            data = self._rest.read(size) or b""
+        if data:
+            self._hash.update(data)
+        elif self.existed is None:
+            self.existed = self._blobs.exists(self._hash.hexdigest())
+        return data
 
 
 def megabytes(size: int) -> str:
@@ -182,46 +238,6 @@ def _mismatch_message(name: str, expected: str, actual: str | None, allowed: fro
         return (f"{message}. Откройте документ и сохраните его как PDF («Печать → Сохранить как PDF»), "
                 "затем загрузите снова.")
     return f"{message}. Сохраните изображение в формате {_TYPE_NAMES[expected]} и загрузите снова."
-
-
-def _read_head(stream: BinaryIO) -> bytes:
-    """Read the magic-byte prefix; a single `read` may legally return fewer bytes."""
-    head = b""
-    while len(head) < _HEAD_SIZE:
-        more = stream.read(_HEAD_SIZE - len(head))
-        if not more:
-            break
-        head += more
-    return head
-
-
-class _ReplayingReader:
-    """Give the blob store the sniffed prefix again, then the rest of the upload.
-
-    On reaching the end (before the store publishes the blob) it notes whether a blob
-    with these bytes already existed, so a file refused after storing can be removed
-    without touching a blob some other record shares. `existed` stays None if the end
-    was never reached (the size limit cut the upload off).
-    """
-
-    def __init__(self, head: bytes, rest: BinaryIO, blobs: BlobStore):
-        self._head = head
-        self._rest = rest
-        self._blobs = blobs
-        self._hash = hashlib.sha256()
-        self.existed: bool | None = None
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head:
-            cut = len(self._head) if size is None or size < 0 else size
-            data, self._head = self._head[:cut], self._head[cut:]
-        else:
-            data = self._rest.read(size) or b""
-        if data:
-            self._hash.update(data)
-        elif self.existed is None:
-            self.existed = self._blobs.exists(self._hash.hexdigest())
-        return data
 
 
 def _check_parses(data: bytes, content_type: str, name: str) -> None:

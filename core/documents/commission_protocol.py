@@ -11,12 +11,11 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
 from core.documents.contract import LAW_238, RULES_1204
-from core.documents.docx_export import _new_document, _paragraph
+from core.documents.docx_export import _new_document, _paragraph, add_table
 from core.documents.pdf import png_data_uri, render_pdf
 from core.documents.texts import date_words, short_person_name
 from core.exceptions import ValidationError
@@ -102,19 +101,6 @@ def render_commission_protocol_pdf(data: ProtocolData) -> bytes:
                       intro=intro_lines(data), signature_rows=signatures)
 
 
-def _table(document, header: tuple[str, ...], rows: list[tuple[str, ...]]):
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, title in zip(table.rows[0].cells, header):
-        cell.text = title
-        cell.paragraphs[0].runs[0].bold = True
-    for values in rows:
-        for cell, value in zip(table.add_row().cells, values):
-            cell.text = value
-    return table
-
-
 def _stage_rows(candidate: CandidateLine) -> list[tuple[str, ...]]:
     return [(s.title, s.points, s.threshold, s.result) for s in (candidate.theory, candidate.practice)]
 
@@ -130,12 +116,12 @@ def render_commission_protocol_docx(data: ProtocolData) -> bytes:
     for line in intro_lines(data):
         _paragraph(document, line)
     _paragraph(document, "Состав экспертной комиссии:", bold=True)
-    _table(document, ("№", "ФИО", "Роль"), [(str(i), m.name, m.role) for i, m in enumerate(data.members, 1)])
+    add_table(document, ("№", "ФИО", "Роль"), [(str(i), m.name, m.role) for i, m in enumerate(data.members, 1)])
     _paragraph(document, "Результаты профессионального экзамена и решения", bold=True, align=center)
     for index, candidate in enumerate(data.candidates, 1):
         _paragraph(document, f"{index}. Соискатель: {candidate.name} (заявление {candidate.number})", bold=True)
-        _table(document, ("Этап", "Набрано баллов", "Минимальный порог", "Результат"), _stage_rows(candidate))
-        _table(document, ("Эксперт", "Решение эксперта"), [tuple(d) for d in candidate.decisions])
+        add_table(document, ("Этап", "Набрано баллов", "Минимальный порог", "Результат"), _stage_rows(candidate))
+        add_table(document, ("Эксперт", "Решение эксперта"), [tuple(d) for d in candidate.decisions])
         _paragraph(document, f"Решение экспертной комиссии: {candidate.verdict}", bold=True)
     _paragraph(document, "Подписи членов экспертной комиссии:", bold=True)
     signatures = document.add_table(rows=0, cols=3)

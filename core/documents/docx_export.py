@@ -48,18 +48,24 @@ def _paragraph(document, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGR
     return paragraph
 
 
-def _services(document, text: ContractText) -> None:
-    table = document.add_table(rows=1, cols=len(_SERVICE_HEADER))
+def add_table(document, header: tuple[str, ...], rows: list[tuple[str, ...]]):
+    """A centred grid table with a bold header row, as our documents print them."""
+    table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, title in zip(table.rows[0].cells, _SERVICE_HEADER):
+    for cell, title in zip(table.rows[0].cells, header):
         cell.text = title
         cell.paragraphs[0].runs[0].bold = True
-    for index, line in enumerate(text.lines, start=1):
-        values = (str(index), line.title, line.venue, f"{line.quantity} чел.", format_amount(line.price),
-                  format_amount(line.total))
+    for values in rows:
         for cell, value in zip(table.add_row().cells, values):
             cell.text = value
+    return table
+
+
+def _services(document, text: ContractText) -> None:
+    add_table(document, _SERVICE_HEADER, [
+        (str(index), line.title, line.venue, f"{line.quantity} чел.", format_amount(line.price),
+         format_amount(line.total)) for index, line in enumerate(text.lines, start=1)])
     _paragraph(document, f"Итого: {format_amount(text.total)} руб., {text.vat_note}.", bold=True,
                align=WD_ALIGN_PARAGRAPH.RIGHT)
 

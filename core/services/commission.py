@@ -30,6 +30,7 @@ from core.services.commission_facts import deciding_group, ready_for_decision  #
 from core.services.commission_payload import build_payload
 from core.services.commission_protocol import (generate_protocol, protocol_docx, protocol_pdf,  # noqa: F401
                                                sign_protocol, upload_protocol)
+from core.services.list_filters import within_days
 from core.services.notify import queue_mail
 from core.workflow import ActorKind, Status
 
@@ -250,10 +251,7 @@ def results_for_expert(expert: User, flt: ResultFilter, page: int = 1) -> tuple[
         clauses.append(Application.full_name.contains(flt.name.strip()))
     if flt.status:
         clauses.append(Application.status == flt.status)
-    if flt.date_from:
-        clauses.append(ExamGroup.starts_at >= dt.datetime.combine(flt.date_from, dt.time.min))
-    if flt.date_to:
-        clauses.append(ExamGroup.starts_at < dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time.min))
+    clauses += within_days(ExamGroup.starts_at, flt.date_from, flt.date_to)
     cok = Organisation.alias()
     base = (ExamAttempt.select(ExamAttempt, GroupMember, ExamGroup, Application, Qualification, cok)
             .join(GroupMember).join(ExamGroup)

@@ -35,6 +35,7 @@ from core.services import access_codes, catalog, practice_groups
 from core.services.access import get_application, visible_applications
 from core.services.applications import change_status
 from core.services.experts import experts_valid_for
+from core.services.list_filters import within_days
 from core.services.practice_groups import is_practice
 from core.services.scheduling import local_now
 from core.workflow import ActorKind, Status
@@ -159,10 +160,7 @@ def list_groups(actor: User, kind: str, flt: GroupFilter, page: int = 1) -> tupl
         clauses.append(ExamGroup.qualification == flt.qualification)
     if flt.venue:
         clauses.append(ExamGroup.venue == flt.venue)
-    if flt.date_from:
-        clauses.append(ExamGroup.starts_at >= dt.datetime.combine(flt.date_from, dt.time.min))
-    if flt.date_to:
-        clauses.append(ExamGroup.starts_at < dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time.min))
+    clauses += within_days(ExamGroup.starts_at, flt.date_from, flt.date_to)
     taken = (GroupMember.select(peewee.fn.COUNT(GroupMember.id)).where(GroupMember.group == ExamGroup.id))
     venue = Organisation.alias()
     query = (ExamGroup.select(ExamGroup, Qualification, venue, taken.alias("taken"))

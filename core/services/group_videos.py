@@ -17,10 +17,10 @@ import peewee
 
 from core.blobstore import BlobStore
 from core.db import write_transaction
-from core.exceptions import BlobTooLargeError, NotFoundError, ValidationError
+from core.exceptions import NotFoundError, ValidationError
 from core.models import Application, ExamGroup, GroupMember, GroupVideo, User
 from core.services import exam_groups
-from core.uploads import safe_filename
+from core.uploads import read_head, safe_filename, store_checked
 from core.workflow import Status
 
 GIB = 1024 ** 3
@@ -61,30 +61,6 @@ def size_text(size: int) -> str:
     return f"{max(1, round(size / 1024))} КБ"
 
 
-class _Replaying:
-    """The sniffed head first, then the rest of the upload: the blob store reads it as one stream."""
-
-    def __init__(self, head: bytes, rest: BinaryIO):
-        self._head, self._rest = head, rest
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head:
-            cut = len(self._head) if size is None or size < 0 else size
-            data, self._head = self._head[:cut], self._head[cut:]
-            return data
-        return self._rest.read(size) or b""
-
-
-def _read_head(stream: BinaryIO) -> bytes:
-    head = b""
-    while len(head) < HEAD_SIZE:
-        more = stream.read(HEAD_SIZE - len(head))
-        if not more:
-            break
-        head += more
-    return head
-
-
 def _error(message: str) -> ValidationError:
     return ValidationError(message, FIELD)
 
@@ -97,18 +73,16 @@ def add_video(actor: User, group: ExamGroup, stream: BinaryIO, filename: str, bl
         name = safe_filename(filename)
     except ValidationError as ex:
         raise _error(ex.message) from None
-    head = _read_head(stream)
+    head = read_head(stream, HEAD_SIZE)
     if not head:
         raise _error(f"Файл «{name}» пустой — выберите файл видеозаписи.")
     content_type = video_type(head)
     if content_type is None:
         raise _error(f"Файл «{name}» не является видеозаписью. Загрузите видео в формате MP4, MOV, WebM, MKV "
                      "или AVI.")
-    try:
-        ref = blobs.put_stream(_Replaying(head, stream), max_size=max_bytes)
-    except BlobTooLargeError:
-        raise _error(f"Видео больше {size_text(max_bytes)}: «{name}». Разделите запись на части или сожмите её "
-                     "и загрузите снова.") from None
+    ref = store_checked(blobs, head, stream, max_bytes=max_bytes, field=FIELD,
+                        too_large=f"Видео больше {size_text(max_bytes)}: «{name}». Разделите запись на части или "
+                                  "сожмите её и загрузите снова.")
     with write_transaction():
         return GroupVideo.create(group=group, digest=ref.digest, filename=name, content_type=content_type,
                                  size=ref.size, uploaded_by=actor)

@@ -19,9 +19,10 @@ from core.exceptions import NotFoundError, PermissionDeniedError
 from core.models import (ApplicantProfile, Application, ApplicationDocument, CommissionResult, ExamAttempt, ExamGroup,
                          GroupMember, GroupVideo, Organisation, OrgKind, Qualification, Role, SpkSubmission, User)
 from core.services.access import visible_applications
-from core.services.applicant_profile import Checker, parse_date
+from core.services.applicant_profile import Checker
 from core.services.attempts import THEORY
 from core.services.commission_facts import CommissionView, commission_view
+from core.services.list_filters import read_name, read_period, read_qualification, within_days
 from core.services.review import MATCH_CONTAINS, name_condition
 from core.workflow import Status
 
@@ -57,21 +58,13 @@ class ResultRow:
 def parse_filter(params: dict[str, str]) -> ResultFilter:
     """Read the filter form (query string); every wrong field is reported next to itself."""
     check = Checker()
-    name = " ".join((params.get("name") or "").split())
-    if len(name) > 100:
-        check.add("name", "ФИО для поиска — не более 100 символов.")
-    qualification = params.get("qualification") or ""
-    if qualification and not qualification.isdigit():
-        check.add("qualification", "Выберите квалификацию из списка.")
+    name, qualification = read_name(check, params), read_qualification(check, params)
     status = params.get("status") or None
     if status and status not in {s.value for s in RESULT_STATUSES}:
         check.add("status", "Выберите статус из списка.")
-    date_from = check(parse_date, params.get("date_from"), "date_from", "С даты", required=False)
-    date_to = check(parse_date, params.get("date_to"), "date_to", "По дату", required=False)
-    if date_from and date_to and date_to < date_from:
-        check.add("date_to", "Дата «по» раньше даты «с».")
+    date_from, date_to = read_period(check, params, "С даты", "По дату")
     check.raise_if_any()
-    return ResultFilter(name, int(qualification) if qualification else None, status, date_from, date_to)
+    return ResultFilter(name, qualification, status, date_from, date_to)
 
 
 # --- who sees what ------------------------------------------------------------------------------
@@ -93,11 +86,7 @@ def group_scope(actor: User) -> peewee.Expression:
 
 def _examined(actor: User, date_from: dt.date | None = None, date_to: dt.date | None = None) -> peewee.ModelSelect:
     """Ids of applications with an attempt in a visible group (held within the dates, if given)."""
-    clauses = [group_scope(actor)]
-    if date_from:
-        clauses.append(ExamGroup.starts_at >= dt.datetime.combine(date_from, dt.time.min))
-    if date_to:
-        clauses.append(ExamGroup.starts_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
+    clauses = [group_scope(actor), *within_days(ExamGroup.starts_at, date_from, date_to)]
     return (GroupMember.select(GroupMember.application)
             .join(ExamAttempt, on=(ExamAttempt.member == GroupMember.id)).switch(GroupMember)
             .join(ExamGroup, on=(GroupMember.group == ExamGroup.id)).where(*clauses))

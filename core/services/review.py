@@ -24,8 +24,9 @@ from core.models import (Application, ApplicationDocument, ApplicationStatusChan
 from core.models.organisations import _now
 from core.services.access import get_application, visible_applications
 from core.services.applications import change_status
-from core.services.applicant_profile import Checker, parse_date
+from core.services.applicant_profile import Checker
 from core.services.group_applications import GroupStatus
+from core.services.list_filters import read_name, read_period, read_qualification, within_days
 from core.workflow import ActorKind, Status
 
 if TYPE_CHECKING:
@@ -67,24 +68,17 @@ def parse_queue_filter(params: dict[str, str], statuses: list[str] | None = None
     `statuses` are the values the status filter accepts (group applications have their own).
     """
     check = Checker()
-    name = " ".join((params.get("name") or "").split())
-    if len(name) > 100:
-        check.add("name", "ФИО для поиска — не более 100 символов.")
+    name = read_name(check, params)
     match = params.get("match") or MATCH_PREFIX
     if match not in (MATCH_PREFIX, MATCH_CONTAINS):
         check.add("match", "Выберите способ поиска: «начинается с» или «содержит».")
-    qualification = params.get("qualification") or ""
-    if qualification and not qualification.isdigit():
-        check.add("qualification", "Выберите квалификацию из списка.")
+    qualification = read_qualification(check, params)
     status = params.get("status") or None
     if status and status not in (statuses or [s.value for s in QUEUE_STATUSES]):
         check.add("status", "Выберите статус из списка.")
-    date_from = check(parse_date, params.get("date_from"), "date_from", "Дата подачи с", required=False)
-    date_to = check(parse_date, params.get("date_to"), "date_to", "Дата подачи по", required=False)
-    if date_from and date_to and date_to < date_from:
-        check.add("date_to", "Дата «по» раньше даты «с».")
+    date_from, date_to = read_period(check, params, "Дата подачи с", "Дата подачи по")
     check.raise_if_any()
-    return QueueFilter(name, match, int(qualification) if qualification else None, status, date_from, date_to)
+    return QueueFilter(name, match, qualification, status, date_from, date_to)
 
 
 def _capitalised(text: str) -> str:
@@ -103,15 +97,6 @@ def name_condition(field: peewee.Field, text: str, match: str) -> peewee.Express
         return functools.reduce(operator.or_, (field.contains(v) for v in variants))
     prefix = _capitalised(text)
     return (field >= prefix) & (field < prefix + _TOP)
-
-
-def _date_conditions(field: peewee.Field, flt: QueueFilter) -> list[peewee.Expression]:
-    out = []
-    if flt.submitted_from:
-        out.append(field >= dt.datetime.combine(flt.submitted_from, dt.time()))
-    if flt.submitted_to:
-        out.append(field < dt.datetime.combine(flt.submitted_to + dt.timedelta(days=1), dt.time()))
-    return out
 
 
 def _where(query: peewee.ModelSelect, conditions: list[peewee.Expression]) -> peewee.ModelSelect:
@@ -136,7 +121,7 @@ def search_applications(actor: User, flt: QueueFilter, page: int = 1,
         conditions.append(Application.qualification == flt.qualification_id)
     if flt.status:
         conditions.append(Application.status == flt.status)
-    conditions += _date_conditions(Application.submitted_at, flt)
+    conditions += within_days(Application.submitted_at, flt.submitted_from, flt.submitted_to)
     filtered = _where(visible_applications(actor), conditions)
     total = filtered.count()
     newest_first = (Application.submitted_at.desc(), Application.id.desc())
@@ -180,7 +165,7 @@ def search_group_applications(actor: User, flt: QueueFilter, page: int = 1,
                                                   .where(GroupApplicationRow.qualification == flt.qualification_id)))
     if flt.status:
         conditions.append(GroupApplication.status == flt.status)
-    conditions += _date_conditions(GroupApplication.submitted_at, flt)
+    conditions += within_days(GroupApplication.submitted_at, flt.submitted_from, flt.submitted_to)
     base = visible_group_applications(actor).join(employer, on=(GroupApplication.employer == employer.id),
                                                   attr="employer_row")
     filtered = _where(base, conditions)

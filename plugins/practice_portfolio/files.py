@@ -13,10 +13,9 @@ import zipfile
 from typing import BinaryIO
 
 from core.blobstore import BlobStore
-from core.exceptions import BlobTooLargeError, ValidationError
-from core.uploads import DOCUMENT_TYPES, MIB, StoredUpload, megabytes, safe_filename, store_upload
-# The same replay-the-sniffed-head reader the document uploads use (it notes whether the blob existed).
-from core.uploads import _ReplayingReader
+from core.exceptions import ValidationError
+from core.uploads import (DOCUMENT_TYPES, MIB, StoredUpload, megabytes, read_head, safe_filename, store_checked,
+                          store_upload)
 
 MAX_FILE_BYTES = 50 * MIB
 MAX_FILES = 20
@@ -49,29 +48,16 @@ def store_result(blobs: BlobStore, stream: BinaryIO, filename: str) -> StoredUpl
         raise _error(f"Допустимы только {ALLOWED_TEXT}: файл «{name}» не подходит. Сохраните результат в одном "
                      "из этих форматов (несколько файлов можно упаковать в ZIP) и загрузите снова.")
     content_type, noun, required = _CONTAINERS[ext]
-    head = b""
-    while len(head) < 4:  # one read may legally return less
-        more = stream.read(4 - len(head))
-        if not more:
-            break
-        head += more
+    head = read_head(stream, 4)
     if not head:
         raise _error(f"Файл «{name}» пустой — выберите файл с содержимым.")
     if head != b"PK\x03\x04":
         raise _error(f"Файл «{name}» не является {_instrumental(ext)}, хотя называется .{ext}. Сохраните его "
                      "заново в этом формате и загрузите снова.")
-    reader = _ReplayingReader(head, stream, blobs)
-    try:
-        ref = blobs.put_stream(reader, max_size=MAX_FILE_BYTES)
-    except BlobTooLargeError:
-        raise _error(f"Файл больше {megabytes(MAX_FILE_BYTES)} МБ: «{name}». Уменьшите его или разделите "
-                     "на несколько файлов.") from None
-    try:
-        _check_container(blobs.read(ref.digest), name, noun, required)
-    except ValidationError:
-        if reader.existed is False:  # our own new blob: nobody else refers to it
-            blobs.delete(ref.digest)
-        raise
+    too_large = (f"Файл больше {megabytes(MAX_FILE_BYTES)} МБ: «{name}». Уменьшите его или разделите "
+                 "на несколько файлов.")
+    ref = store_checked(blobs, head, stream, max_bytes=MAX_FILE_BYTES, too_large=too_large,
+                        check=lambda data: _check_container(data, name, noun, required))
     return StoredUpload(ref.digest, ref.size, content_type, name)
 
 

@@ -1,35 +1,11 @@
-"""Web fixtures: the real app over a real SQLCipher file, driven like a browser (cookies, CSRF)."""
+"""Organisations and people of the web tests, and browsers signed in as the staff among them; the app
+itself (`services`, `app`, `web`, `new_web`, `signed_in`) comes from the pytest plugin `appliance.testing`."""
 from __future__ import annotations
 
 import pytest
 
-from appliance.bootstrap import open_services
-from appliance.web.app import create_app
-from core.plugins import BUILTIN_PLUGINS, PluginHost
 from core.models import OrgKind, Role
 from core.testing import WebClient  # noqa: F401  (re-exported for older tests)
-
-@pytest.fixture
-def services(nok_config):
-    svc = open_services(nok_config, PluginHost.with_plugins(BUILTIN_PLUGINS))
-    yield svc
-    svc.db.close()
-
-
-@pytest.fixture
-def app(services):
-    return create_app(services)
-
-
-@pytest.fixture
-def web(app):
-    return WebClient(app)
-
-
-@pytest.fixture
-def new_web(app):
-    """Open another independent browser."""
-    return lambda: WebClient(app)
 
 
 @pytest.fixture
@@ -64,3 +40,21 @@ def people(orgs, factory):
         "other_admin": factory.user(Role.ADMIN, orgs["other_cok"], email="admin@yug.ru",
                                     full_name="Лебедев Артём Юрьевич"),
     }
+
+
+@pytest.fixture
+def cok_web(people, signed_in):
+    """The browser of the operator of ЦОК «Профи»."""
+    return signed_in(people["cok_operator"])
+
+
+@pytest.fixture
+def venue_web(people, signed_in):
+    """The browser of the administrator of «Площадка «Север»»."""
+    return signed_in(people["venue_admin"])
+
+
+@pytest.fixture
+def stranger_web(people, signed_in):
+    """The browser of the administrator of another ЦОК («Юг»): sees none of «Профи»'s objects."""
+    return signed_in(people["other_admin"])

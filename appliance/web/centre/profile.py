@@ -4,11 +4,10 @@ from __future__ import annotations
 import falcon
 
 from appliance.web.centre.common import CentreResource, form_errors
-from appliance.web.forms import read_form
+from appliance.web.forms import read_form, read_signature
 from core.exceptions import ValidationError
 from core.services import organisations
 
-MAX_SIGNATURE_BODY = 1024 * 1024
 NOTICES = {
     "saved": "Изменения сохранены.",
     "signature": "Подпись сохранена. Она будет использоваться в формируемых документах.",
@@ -60,14 +59,9 @@ class SignatureResource(CentreResource):
     def on_post(self, req, resp, cabinet):
         user = self.guard(req, cabinet)
         org = organisations.own_organisation(user)
-        if (req.content_length or 0) > MAX_SIGNATURE_BODY:
-            raise falcon.HTTPContentTooLarge(title="Файл слишком большой",
-                                             description="Изображение подписи слишком большое.")
-        if not (req.content_type or "").startswith(falcon.MEDIA_URLENCODED):
-            raise falcon.HTTPBadRequest(title="Неверный запрос", description="Ожидалась отправка формы.")
-        value = (req.get_media() or {}).get("signature", "")
+        value = read_signature(req)
         try:
-            organisations.save_facsimile(user, org, self.services.blobs, value if isinstance(value, str) else "")
+            organisations.save_facsimile(user, org, self.services.blobs, value)
         except ValidationError as ex:
             self._page(req, resp, org, form_errors(ex), status=falcon.HTTP_422)
             return

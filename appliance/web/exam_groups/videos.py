@@ -7,12 +7,10 @@ whole file; the bytes are decrypted chunk by chunk from the blob store.
 """
 from __future__ import annotations
 
-from typing import Iterator
-
 import falcon
 
 from appliance.web.exam_groups.detail import GroupPageResource
-from core import audit
+from core import audit, byte_ranges
 from core.context import Services
 from core.exceptions import ValidationError
 from core.models.exams import GROUP_KIND_TITLES
@@ -26,23 +24,6 @@ FORM_OVERHEAD = 1024 * 1024  # room for the multipart headers around the file
 def max_bytes(services: Services) -> int:
     """The size limit: `max_video_mb` of the config (8 ГБ unless the ЦОК changed it)."""
     return int(services.config.max_video_mb) * 1024 * 1024
-
-
-def byte_slice(chunks: Iterator[bytes], start: int, end: int) -> Iterator[bytes]:
-    """Bytes `start`…`end` (inclusive) of a chunked stream; the source is closed when done."""
-    position = 0
-    try:
-        for chunk in chunks:
-            following = position + len(chunk)
-            if following > start:
-                yield chunk[max(0, start - position):min(len(chunk), end + 1 - position)]
-            position = following
-            if position > end:
-                break
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
 
 
 class VideoUploadResource(GroupPageResource):
@@ -88,33 +69,14 @@ class VideoResource(GroupPageResource):
     def on_get(self, req, resp, cabinet, group_id, video_id):
         user, cab, group = self.group(req, cabinet, group_id)
         video = group_videos.get_video(user, group, video_id)
-        size = video.size
-        start, end = 0, size - 1
-        asked = req.range if req.range_unit in (None, "bytes") else None
-        if asked is not None:
-            first, last = asked
-            start, end = (max(0, size + first), size - 1) if first < 0 else (first, size - 1 if last < 0 else last)
-            end = min(end, size - 1)
-            if start >= size or start > end:
-                resp.status = falcon.HTTP_416
-                resp.set_header("Content-Range", f"bytes */{size}")
-                return
-        if start == 0:  # a player asks for many ranges; the view starts at the first byte
-            audit.record("view", "group_video", video.id, {"group": group.id})
-        chunks = open_document(self.services.blobs, video.digest)
         resp.content_type = video.content_type
-        resp.accept_ranges = "bytes"
         if req.get_param_as_bool("download"):
             resp.downloadable_as = video.filename
         else:
             resp.viewable_as = video.filename
-        if asked is not None:
-            resp.status = falcon.HTTP_206
-            resp.content_range = (start, end, size)
-            resp.stream = byte_slice(chunks, start, end)
-        else:
-            resp.stream = chunks
-        resp.content_length = end - start + 1 if size else 0
+        first = byte_ranges.send(req, resp, video.size, lambda: open_document(self.services.blobs, video.digest))
+        if first == 0:  # a player asks for many ranges; the view starts at the first byte
+            audit.record("view", "group_video", video.id, {"group": group.id})
 
 
 def add_routes(app: falcon.App, services: Services) -> None:

@@ -26,19 +26,23 @@ from core.uploads import JPEG, MIB, PDF, PNG
 _SCAN_TYPES = ((PDF, b"%PDF-", ".pdf"), (JPEG, b"\xff\xd8\xff", ".jpg"), (PNG, b"\x89PNG\r\n\x1a\n", ".png"))
 
 
-class ProtocolActionResource(ResultResource):
-    """POST …/protocol (number and date) and …/protocol/sign."""
+class _VariantResource(ResultResource):
+    """One resource class behind several routes that differ by one word (`variant`, given in routes.py)."""
 
-    def __init__(self, services, action: str):
+    def __init__(self, services, variant: str):
         super().__init__(services)
-        self.action = action
+        self.variant = variant
+
+
+class ProtocolActionResource(_VariantResource):
+    """POST …/protocol (number and date; variant «generate») and …/protocol/sign (variant «sign»)."""
 
     def on_post(self, req, resp, application_id):
         user, application, group = self.result(req, application_id)
         form = read_form(req)
         blobs = self.services.blobs
         try:
-            if self.action == "generate":
+            if self.variant == "generate":
                 commission_protocol.generate_protocol(user, group, form.get("protocol_number", ""),
                                                       form.get("protocol_date", ""), blobs)
             else:
@@ -48,7 +52,7 @@ class ProtocolActionResource(ResultResource):
             self.show(req, resp, user, application, group, status=falcon.HTTP_422, errors={field: ex.message},
                       form=form)
             return
-        notice = "protocol" if self.action == "generate" else "signed"
+        notice = "protocol" if self.variant == "generate" else "signed"
         raise falcon.HTTPSeeOther(result_url(application.id, f"?notice={notice}#protocol"))
 
 
@@ -75,27 +79,23 @@ class ProtocolUploadResource(ResultResource):
         raise falcon.HTTPSeeOther(result_url(application.id, "?notice=uploaded#protocol"))
 
 
-class ProtocolFileResource(ResultResource):
-    """GET …/protocol.pdf, …/protocol.docx, …/protocol/scan."""
-
-    def __init__(self, services, kind: str):
-        super().__init__(services)
-        self.kind = kind
+class ProtocolFileResource(_VariantResource):
+    """GET …/protocol.pdf, …/protocol.docx, …/protocol/scan (variant «pdf», «docx», «scan»)."""
 
     def on_get(self, req, resp, application_id):
         user, application, group = self.result(req, application_id)
         blobs = self.services.blobs
         protocol = commission_protocol.protocol_of(group)
         reader = {"pdf": commission_protocol.protocol_pdf, "docx": commission_protocol.protocol_docx,
-                  "scan": commission_protocol.uploaded_protocol}[self.kind]
+                  "scan": commission_protocol.uploaded_protocol}[self.variant]
         data = reader(user, group, blobs)
         name = f"Протокол экспертной комиссии № {protocol.number} от {protocol.protocol_date:%d.%m.%Y}"
-        if self.kind == "scan":
+        if self.variant == "scan":
             content_type, suffix = next(((t, s) for t, magic, s in _SCAN_TYPES if data.startswith(magic)),
                                         ("application/octet-stream", ""))
             name += f" (подписанный){suffix}"
         else:
-            content_type, name = (PDF, name + ".pdf") if self.kind == "pdf" else (DOCX, name + ".docx")
+            content_type, name = (PDF, name + ".pdf") if self.variant == "pdf" else (DOCX, name + ".docx")
         resp.content_type = content_type
         resp.set_header("Content-Disposition", f"attachment; filename=\"protocol-{group.id}\"; "
                                                f"filename*=UTF-8''{quote(name)}")

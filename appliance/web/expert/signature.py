@@ -8,10 +8,10 @@ from __future__ import annotations
 import falcon
 
 from appliance.web.expert.common import BASE, ExpertResource
+from appliance.web.forms import read_signature
 from core.exceptions import ValidationError
 from core.services import facsimile
 
-MAX_SIGNATURE_BODY = 1024 * 1024
 NOTICES = {
     "saved": "Подпись сохранена. Председатель комиссии сможет подписать ею протокол экспертной комиссии.",
     "removed": "Подпись удалена.",
@@ -27,14 +27,9 @@ class SignatureResource(ExpertResource):
 
     def on_post(self, req, resp):
         user = self.guard(req)
-        if (req.content_length or 0) > MAX_SIGNATURE_BODY:
-            raise falcon.HTTPContentTooLarge(title="Файл слишком большой",
-                                             description="Изображение подписи слишком большое.")
-        if not (req.content_type or "").startswith(falcon.MEDIA_URLENCODED):
-            raise falcon.HTTPBadRequest(title="Неверный запрос", description="Ожидалась отправка формы.")
-        value = (req.get_media() or {}).get("signature", "")
+        value = read_signature(req)
         try:
-            facsimile.save_user_facsimile(user, self.services.blobs, value if isinstance(value, str) else "")
+            facsimile.save_user_facsimile(user, self.services.blobs, value)
         except ValidationError as ex:
             self._page(req, resp, user, {ex.field or "signature": ex.message}, status=falcon.HTTP_422)
             return

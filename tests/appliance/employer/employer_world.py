@@ -17,7 +17,6 @@ from appliance.demo import SBER_MOSCOW, inn10, ogrn13, settlement_account
 from core.models import (DocumentKind, ExamSlot, GroupApplication, GroupApplicationRow, OrgKind, ProfStandard,
                          Qualification, QualificationOffer, Role, StoredDocument)
 from core.services import group_applications as groups
-from core.testing import TEST_PASSWORD
 
 EMPLOYER = "/cabinet/employer"
 
@@ -99,26 +98,19 @@ def world(orgs, people, factory, services):
     return EmployerWorld(orgs, people, factory, services)
 
 
-def signed_in(new_web, email):
-    web = new_web()
-    page = web.login(email, TEST_PASSWORD)
-    assert page.status_code == 303, page.text
-    return web
+@pytest.fixture
+def employer_web(world, signed_in):
+    return signed_in(world.people["employer_admin"])
 
 
 @pytest.fixture
-def employer_web(world, new_web):
-    return signed_in(new_web, "hr@stroy.ru")
+def operator_web(world, signed_in):
+    return signed_in(world.operator)
 
 
 @pytest.fixture
-def operator_web(world, new_web):
-    return signed_in(new_web, "op@stroy.ru")
-
-
-@pytest.fixture
-def stranger_web(world, new_web):
-    return signed_in(new_web, "boss@other.ru")
+def stranger_web(world, signed_in):
+    return signed_in(world.stranger)
 
 
 class FormPage:

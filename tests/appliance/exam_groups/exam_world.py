@@ -1,5 +1,6 @@
 """Exam-group web fixtures: the ЦОК «Профи» of `orgs` assesses a qualification, has certified
-experts and paid applicants; `cok_web` / `venue_web` / `stranger_web` are signed-in browsers.
+experts and paid applicants (signed-in browsers: `cok_web` / `venue_web` / `stranger_web` of
+tests/appliance/conftest.py).
 
 Not a conftest.py: a second module named `conftest` would shadow `tests/appliance/conftest.py` for
 the tests that import from it. Test files import the fixtures they use from here.
@@ -15,7 +16,6 @@ import pytest
 from core.models import (Application, ExpertCertificate, Invoice, ProfStandard, Qualification, QualificationOffer,
                          Role)
 from core.services import exam_groups
-from core.testing import TEST_PASSWORD
 from core.workflow import Status
 
 EXAM_DAY = dt.date.today() + dt.timedelta(days=14)
@@ -83,27 +83,6 @@ def post_fields(web, path, data):
 def download(web, path):
     """GET a file: `WebClient.get` would decode the body as text."""
     return web.get(path)
-
-
-def _signed_in(new_web, email):
-    web = new_web()
-    web.login(email, TEST_PASSWORD)
-    return web
-
-
-@pytest.fixture
-def cok_web(setup, new_web):
-    return _signed_in(new_web, "operator@cok.ru")
-
-
-@pytest.fixture
-def venue_web(setup, new_web):
-    return _signed_in(new_web, "admin@venue.ru")
-
-
-@pytest.fixture
-def stranger_web(setup, new_web):
-    return _signed_in(new_web, "admin@yug.ru")
 
 
 def facsimile_png() -> bytes:

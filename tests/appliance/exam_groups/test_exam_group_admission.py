@@ -2,7 +2,7 @@
 import io
 import re
 
-from exam_world import cok_web, download, facsimile_png, setup, venue_web  # noqa: F401 (fixtures)
+from exam_world import download, facsimile_png, setup  # noqa: F401 (fixtures)
 
 from core.models import Application, ExamGroup, GroupMember
 from core.services.access_codes import ALPHABET, CODE_LENGTH

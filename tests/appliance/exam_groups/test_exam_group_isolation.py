@@ -1,6 +1,6 @@
 """Another ЦОК reaches none of our groups, members or documents: every resource answers 404."""
 import pytest
-from exam_world import setup, stranger_web  # noqa: F401 (fixtures)
+from exam_world import setup  # noqa: F401 (fixtures)
 
 from core.models import Application, ExamGroup, GroupMember, OrgKind
 from core.workflow import Status

@@ -1,7 +1,7 @@
 """«Теория» / «Практика» through HTTP: the list with filters, creating and editing a group."""
 import datetime as dt
 
-from exam_world import cok_web, post_fields, setup, venue_web  # noqa: F401 (fixtures)
+from exam_world import post_fields, setup  # noqa: F401 (fixtures)
 
 from core.models import CommissionMember, ExamGroup, OrgKind, Role
 from core.testing import TEST_PASSWORD, count_queries

@@ -12,18 +12,10 @@ from pypdf import PdfReader
 from core.models import Application, AuditRecord, ExamAttempt, FinishReason
 from core.models.exams import GROUP_PRACTICE
 from core.services import attempts
-from core.testing import TEST_PASSWORD
-from core.testing_exam import ExamDayWorld
+from core.testing_exam import ExamDayWorld, right_answer
 from core.workflow import Status
 
 T0 = dt.datetime(2026, 3, 2, 7, 0, 0)  # UTC
-
-
-def right(q):
-    key = q["key"]
-    return {"single": lambda: key["correct"], "multiple": lambda: key["correct"], "matching": lambda: key["pairs"],
-            "ordering": lambda: key["order"], "text": lambda: key["answers"][0],
-            "number": lambda: str(key["answer"])}[q["type"]]()
 
 
 def wrong(q):
@@ -35,23 +27,15 @@ def local(moment: dt.datetime) -> str:
 
 
 @pytest.fixture
-def world(services, orgs, factory):
+def world(services, orgs, people, factory):
+    """The exam-day world at the ЦОК «Профи»; `people` are the staff the tests sign in as."""
     return ExamDayWorld(factory, orgs["cok"], orgs["venue"])
-
-
-@pytest.fixture
-def signed_in(new_web, people):
-    def open_as(email):
-        web = new_web()
-        web.login(email, TEST_PASSWORD)
-        return web
-    return open_as
 
 
 def take(member, plugins, n_right, n_answered, *, started=T0, seconds=260, finish=True) -> ExamAttempt:
     attempt = attempts.start_attempt(member, plugins, now=started)
     for i, q in enumerate(attempt.data["questions"][:n_answered]):
-        attempts.save_answer(attempt, q["id"], right(q) if i < n_right else wrong(q),
+        attempts.save_answer(attempt, q["id"], right_answer(q) if i < n_right else wrong(q),
                              now=started + dt.timedelta(seconds=2))
     if finish:
         attempts.finish_attempt(attempt, plugins, FinishReason.SUBMITTED, now=started + dt.timedelta(seconds=seconds))

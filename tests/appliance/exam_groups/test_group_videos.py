@@ -6,7 +6,7 @@ import tracemalloc
 
 import falcon.testing
 import pytest
-from exam_world import cok_web, setup, stranger_web, venue_web  # noqa: F401 (fixtures)
+from exam_world import setup  # noqa: F401 (fixtures)
 
 from core.models import AuditRecord, GroupVideo
 from core.workflow import Status

@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from exam_world import cok_web, facsimile_png, setup, stranger_web  # noqa: F401 (fixtures)
+from exam_world import facsimile_png, setup  # noqa: F401 (fixtures)
 
 from core.audit import AuditRecord
 from core.models import Application, ApplicationStatusChange, ExamGroup, GroupMember, OrgKind, OutgoingMail

@@ -1,22 +1,15 @@
-"""Web fixtures of the expert's cabinet: the commission world of the service tests, over the web app.
-
-`CommissionWorld` lives next to the service tests (tests/core/services/commission_kit.py);
-it is loaded from there instead of being copied, so both suites build the same worlds.
+"""Web fixtures of the expert's cabinet: the commission world of the service tests
+(`core.testing_exam.CommissionWorld`), over the web app.
 """
 from __future__ import annotations
 
 import base64
 import io
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "core" / "services"))
-from commission_kit import CommissionWorld  # noqa: E402
-
-from core.documents.testing import sample_facsimile_png  # noqa: E402
-from core.testing import TEST_PASSWORD  # noqa: E402
+from core.documents.testing import sample_facsimile_png
+from core.testing_exam import CommissionWorld
 
 RESULTS = "/cabinet/expert/results"
 
@@ -24,20 +17,7 @@ RESULTS = "/cabinet/expert/results"
 @pytest.fixture
 def world(services, factory):
     services.db.connect(reuse_if_open=True)
-    built = CommissionWorld(factory)
-    built.plugins = services.plugins
-    return built
-
-
-@pytest.fixture
-def signed_in(world, new_web):
-    """`signed_in(user)` → a browser signed in as that user."""
-    def sign_in(user):
-        web = new_web()
-        response = web.login(user.email, TEST_PASSWORD)
-        assert response.status_code == 303, response.text[:300]
-        return web
-    return sign_in
+    return CommissionWorld(factory, plugins=services.plugins)
 
 
 def facsimile_data_url() -> str:

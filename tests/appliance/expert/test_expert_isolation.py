@@ -1,5 +1,5 @@
 """Isolation: only the deciding commission sees a result; other cabinets never reach the expert's pages."""
-from expert_kit import RESULTS, signed_in, world  # noqa: F401 (fixtures)
+from expert_kit import RESULTS, world  # noqa: F401 (fixtures)
 
 from core.models import Application, ExpertDecision, Verdict
 from core.services import commission

@@ -2,7 +2,7 @@
 import datetime as dt
 import io
 
-from expert_kit import RESULTS, docx_text, facsimile_data_url, pdf_of, signed_in, world  # noqa: F401 (fixtures)
+from expert_kit import RESULTS, docx_text, facsimile_data_url, pdf_of, world  # noqa: F401 (fixtures)
 from pypdf import PdfReader
 
 from core.documents.testing import sample_facsimile_png

@@ -1,7 +1,7 @@
 """«Результаты экзаменов» of the expert through HTTP: the list with filters, the review page, decisions."""
 import re
 
-from expert_kit import RESULTS, signed_in, world  # noqa: F401 (fixtures)
+from expert_kit import RESULTS, world  # noqa: F401 (fixtures)
 
 from core.models import Application, CommissionResult, ExpertDecision, Verdict
 from core.services import commission

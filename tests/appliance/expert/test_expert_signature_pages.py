@@ -2,7 +2,7 @@
 import base64
 import re
 
-from expert_kit import facsimile_data_url, signed_in, world  # noqa: F401 (fixtures)
+from expert_kit import facsimile_data_url, world  # noqa: F401 (fixtures)
 
 from core.models import User
 
@@ -48,3 +48,11 @@ def test_only_experts_have_this_page(world, signed_in):
     assert staff.post(SIGNATURE, {"signature": facsimile_data_url()}).status_code == 403
     assert User.get_by_id(world.admin.id).facsimile_digest is None
     assert "Ваша подпись" in staff.get("/cabinet/cok/signature").text, "ЦОК сохраняет свою страницу подписи"
+
+
+def test_an_oversized_drawing_is_refused_before_parsing(world, signed_in):
+    web = signed_in(world.expert)
+    web.get(SIGNATURE)
+    huge = web.post(SIGNATURE, {"signature": "data:image/png;base64," + "A" * (1024 * 1024 + 10)})
+    assert huge.status_code == 413 and "слишком большое" in huge.text
+    assert User.get_by_id(world.expert.id).facsimile_digest is None

@@ -16,16 +16,7 @@ from core.models import (ApplicantProfile, Application, ApplicationDocument, Exa
                          Verdict)
 from core.models.exams import GROUP_PRACTICE
 from core.services import attempts, commission
-from core.testing import TEST_PASSWORD
-from core.testing_exam import ExamDayWorld
-
-
-def right_answer(question: dict):
-    """The response the key accepts (docs/kos-format.md)."""
-    key = question["key"]
-    return {"single": lambda: key["correct"], "multiple": lambda: key["correct"], "matching": lambda: key["pairs"],
-            "ordering": lambda: key["order"], "text": lambda: key["answers"][0],
-            "number": lambda: str(key["answer"]).replace(".", ",")}[question["type"]]()
+from core.testing_exam import ExamDayWorld, right_answer
 
 
 def wrong_answer(question: dict):
@@ -109,23 +100,3 @@ def member_of(application: Application) -> GroupMember:
 def world(orgs, people, factory, services):
     return ResultsWorld(orgs, people, factory, services)
 
-
-def signed_in(new_web, email):
-    web = new_web()
-    web.login(email, TEST_PASSWORD)
-    return web
-
-
-@pytest.fixture
-def cok_web(world, new_web):
-    return signed_in(new_web, "operator@cok.ru")
-
-
-@pytest.fixture
-def venue_web(world, new_web):
-    return signed_in(new_web, "admin@venue.ru")
-
-
-@pytest.fixture
-def stranger_web(world, new_web):
-    return signed_in(new_web, "admin@yug.ru")

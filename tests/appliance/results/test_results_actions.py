@@ -2,7 +2,7 @@
 import html
 import json
 
-from results_kit import cok_web, stranger_web, venue_web, world  # noqa: F401 (fixtures)
+from results_kit import world  # noqa: F401 (fixtures)
 
 from core.models import Application, CommissionResult, SpkSubmission, Verdict
 from core.workflow import Status

@@ -2,7 +2,7 @@
 import html
 import re
 
-from results_kit import cok_web, venue_web, world  # noqa: F401 (fixtures)
+from results_kit import world  # noqa: F401 (fixtures)
 
 from core.models import AuditRecord, GroupVideo
 from core.services.attempts import answers_of

@@ -3,7 +3,7 @@ import datetime as dt
 import re
 
 import pytest
-from results_kit import cok_web, stranger_web, venue_web, world  # noqa: F401 (fixtures)
+from results_kit import world  # noqa: F401 (fixtures)
 
 from core.models import Application, AuditRecord, OrgKind, Role, Verdict
 from core.testing import TEST_PASSWORD, count_queries

@@ -12,16 +12,11 @@ from core.documents.testing import pdf_text
 from core.exceptions import ValidationError
 from core.models import Admission, ExamAttempt, FinishReason, GroupMember, OrgKind
 from core.models.exams import GROUP_PRACTICE
-from core.plugins import BUILTIN_PLUGINS, PluginHost
 from core.services import attempts, exam_groups
-from core.testing_exam import ExamDayWorld
+from core.testing_exam import ExamDayWorld, right_answer
 
 T0 = dt.datetime(2026, 3, 2, 7, 0, 0)  # UTC
 
-
-@pytest.fixture
-def plugins():
-    return PluginHost.with_plugins(BUILTIN_PLUGINS)
 
 
 @pytest.fixture
@@ -34,18 +29,11 @@ def world(sqlcipher_db, factory):
     return ExamDayWorld(factory, cok, venue)
 
 
-def right(q):
-    key = q["key"]
-    return {"single": lambda: key["correct"], "multiple": lambda: key["correct"], "matching": lambda: key["pairs"],
-            "ordering": lambda: key["order"], "text": lambda: key["answers"][0],
-            "number": lambda: str(key["answer"])}[q["type"]]()
-
-
 def take(member, plugins, n_right, n_answered, seconds, started=T0):
     """Answer the first `n_answered` questions, the first `n_right` of them right (the rest «неверно»), finish."""
     attempt = attempts.start_attempt(member, plugins, now=started)
     for i, q in enumerate(attempt.data["questions"][:n_answered]):
-        value = right(q) if i < n_right else ("неверно" if q["type"] != "matching" else {"p1": "p3"})
+        value = right_answer(q) if i < n_right else ("неверно" if q["type"] != "matching" else {"p1": "p3"})
         attempts.save_answer(attempt, q["id"], value, now=started + dt.timedelta(seconds=1))
     attempts.finish_attempt(attempt, plugins, FinishReason.SUBMITTED, now=started + dt.timedelta(seconds=seconds))
     return ExamAttempt.get_by_id(attempt.id)
@@ -56,12 +44,12 @@ def stamp(moment: dt.datetime) -> str:
     return local.strftime("%d.%m.%Y %H:%M")
 
 
-def test_sheet_rows_match_the_attempts(world, plugins):
+def test_sheet_rows_match_the_attempts(world, builtin_plugins):
     group, members = world.started_group("Баринова Маргарита Петровна", "Андреев Илья Сергеевич",
                                          "Волкова Дарья Игоревна", "Гусев Олег Петрович")
     barinova, andreev, volkova, gusev = members
-    passed = take(barinova, plugins, n_right=5, n_answered=6, seconds=196)
-    failed = take(andreev, plugins, n_right=2, n_answered=4, seconds=3725, started=T0 + dt.timedelta(minutes=1))
+    passed = take(barinova, builtin_plugins, n_right=5, n_answered=6, seconds=196)
+    failed = take(andreev, builtin_plugins, n_right=2, n_answered=4, seconds=3725, started=T0 + dt.timedelta(minutes=1))
     gusev.admission, gusev.refusal_reason = Admission.REFUSED, "Не предъявлен паспорт"
     gusev.save()
     everyone = exam_groups.members_of(group)
@@ -94,12 +82,12 @@ def test_sheet_rows_match_the_attempts(world, plugins):
     assert passed.points == 5 and passed.passed and not failed.passed
 
 
-def test_running_attempt_shows_time_left(world, plugins):
+def test_running_attempt_shows_time_left(world, builtin_plugins):
     group, (member,) = world.started_group("Баринова Маргарита Петровна")
     started = attempts.utcnow() - dt.timedelta(minutes=12, seconds=30)
-    attempt = attempts.start_attempt(member, plugins, now=started)
+    attempt = attempts.start_attempt(member, builtin_plugins, now=started)
     first = attempt.data["questions"][0]
-    attempts.save_answer(attempt, first["id"], right(first), now=started + dt.timedelta(seconds=1))
+    attempts.save_answer(attempt, first["id"], right_answer(first), now=started + dt.timedelta(seconds=1))
     attempts.save_answer(attempt, attempt.data["questions"][1]["id"], "  ", now=started + dt.timedelta(seconds=2))
     (row,) = theory_rows([member], {member.id: attempt}).values()
     assert row.in_progress and row.remaining_minutes == 18 and row.answered == 1 and row.total == 6
@@ -108,7 +96,7 @@ def test_running_attempt_shows_time_left(world, plugins):
     assert "Идёт экзамен, осталось 18 мин" in text and "1 из 6" in text
 
 
-def test_only_a_started_theory_group_has_a_sheet(world, plugins):
+def test_only_a_started_theory_group_has_a_sheet(world, builtin_plugins):
     group, (member,) = world.started_group("Баринова Маргарита Петровна")
     group.started_at = None
     with pytest.raises(ValidationError, match="ещё не начат"):

@@ -3,11 +3,12 @@ import datetime as dt
 import json
 
 import pytest
-from commission_kit import CommissionWorld, blobs, world  # noqa: F401 (fixtures)
+from commission_kit import blobs, world  # noqa: F401 (fixtures)
 
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
 from core.models import (ApplicantProfile, Application, CommissionResult, OutgoingMail, SpkSubmission, Verdict)
 from core.services import commission, commission_protocol
+from core.testing_exam import CommissionWorld
 from core.workflow import Status
 
 

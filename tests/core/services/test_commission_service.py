@@ -2,11 +2,12 @@
 import datetime as dt
 
 import pytest
-from commission_kit import CommissionWorld, theory_only_kos, world  # noqa: F401 (fixtures)
+from commission_kit import world  # noqa: F401 (fixture)
 
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
 from core.models import Application, ApplicationStatusChange, CommissionResult, ExpertDecision, Verdict
 from core.services import commission
+from core.testing_exam import CommissionWorld, theory_only_kos
 from core.workflow import Status
 
 

@@ -8,7 +8,6 @@ from core.blobstore import BlobStore
 from core.exceptions import NotFoundError, ValidationError
 from core.models import AuditRecord, GroupVideo, OrgKind, Role
 from core.services import group_videos
-from core.testing_exam import ExamDayWorld
 from core.workflow import Status
 
 MP4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41"
@@ -24,13 +23,11 @@ def blobs(tmp_path):
 
 
 @pytest.fixture
-def world(sqlcipher_db, factory):
-    spk = factory.org(OrgKind.SPK)
-    cok = factory.org(OrgKind.COK, parent=spk)
-    world = ExamDayWorld(factory, cok, factory.org(OrgKind.VENUE, parent=cok))
-    world.staff = factory.user(Role.OPERATOR, cok, full_name="Попов Андрей Сергеевич")
+def world(exam_day_world, factory):
+    world = exam_day_world
+    world.staff = factory.user(Role.OPERATOR, world.cok, full_name="Попов Андрей Сергеевич")
     world.venue_staff = factory.user(Role.ADMIN, world.venue)
-    world.stranger = factory.user(Role.ADMIN, factory.org(OrgKind.COK, parent=spk))
+    world.stranger = factory.user(Role.ADMIN, factory.org(OrgKind.COK, parent=world.spk))
     world.group, world.members = world.started_group("Соколов Дмитрий Олегович")
     return world
 

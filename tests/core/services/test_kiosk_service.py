@@ -172,8 +172,9 @@ def test_answer_target_is_one_precompiled_query_with_the_attempt(exam_day_world,
     assert kiosk.answer_target(token, "theory") is None
 
 
-def test_plugins_hear_the_sign_in_with_the_station_address(world):
+def test_plugins_hear_the_sign_in_with_the_station_address(exam_day_world):
     from core.plugin_api import hookimpl
+    from core.plugins import PluginHost
 
     class Listener:
         heard = []
@@ -182,6 +183,6 @@ def test_plugins_hear_the_sign_in_with_the_station_address(world):
         def nok_kiosk_signed_in(self, session, client_ip):
             self.heard.append((session.member_id, client_ip))
 
-    _, (member,) = world.started_group("Соколов Дмитрий Олегович")
+    _, (member,) = exam_day_world.started_group("Соколов Дмитрий Олегович")
     kiosk.sign_in(member.access_code, IP, plugins=PluginHost.with_plugins({"listener": Listener()}))
     assert Listener.heard == [(member.id, IP)]

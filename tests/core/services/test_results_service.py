@@ -13,13 +13,11 @@ from core.workflow import Status
 
 
 @pytest.fixture
-def world(sqlcipher_db, factory):
-    spk = factory.org(OrgKind.SPK)
-    cok = factory.org(OrgKind.COK, parent=spk)
-    world = ExamDayWorld(factory, cok, factory.org(OrgKind.VENUE, parent=cok))
-    world.staff = factory.user(Role.OPERATOR, cok)
+def world(exam_day_world, factory):
+    world = exam_day_world
+    world.staff = factory.user(Role.OPERATOR, world.cok)
     world.venue_staff = factory.user(Role.ADMIN, world.venue)
-    other_cok = factory.org(OrgKind.COK, parent=spk)
+    other_cok = factory.org(OrgKind.COK, parent=world.spk)
     world.other = ExamDayWorld(factory, other_cok, factory.org(OrgKind.VENUE, parent=other_cok))
     world.stranger = factory.user(Role.ADMIN, other_cok)
     return world

@@ -1,5 +1,5 @@
 """Helpers and fixtures of the payments plugin tests: invoices to pay, 1C statements as banks write
-them, the real app with the plugin and a client that uploads files.
+them, the real app (`appliance.testing`) with this plugin alone and a client that uploads statements.
 
 A module with its own name rather than a conftest.py: test files import it (fixtures included) by
 name, and no second module called ``conftest`` shadows the one tests/appliance files import.
@@ -14,8 +14,6 @@ import pytest
 
 from core.testing import WebClient
 
-from appliance.bootstrap import open_services
-from appliance.web.app import create_app
 from core.models import (Application, GroupApplication, Invoice, OrgKind, ProfStandard, Qualification, Role)
 from core.plugins import PluginHost
 from core.workflow import Status
@@ -131,20 +129,18 @@ def billing(sqlcipher_db, factory) -> Billing:
 
 
 @pytest.fixture
-def pay_services(nok_config):
-    svc = open_services(nok_config, PluginHost.with_plugins({"payments": "plugins.payments.hooks"}))
-    yield svc
-    svc.db.close()
+def web_plugins():
+    """The app under test runs with the payments plugin alone (overrides `appliance.testing`'s)."""
+    return PluginHost.with_plugins({"payments": "plugins.payments.hooks"})
 
 
 @pytest.fixture
-def pay_browser(pay_services):
+def pay_browser(app):
     """Open a new independent browser on the real app with the payments plugin."""
-    app = create_app(pay_services)
     return lambda: PaymentsClient(app)
 
 
 @pytest.fixture
-def web_billing(pay_services, factory) -> Billing:
-    pay_services.db.connect(reuse_if_open=True)
+def web_billing(services, factory) -> Billing:
+    services.db.connect(reuse_if_open=True)
     return Billing(factory)

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from payments_testkit import (FOREIGN_ACCOUNT, pay_browser, pay_services, payment_order,  # noqa: F401 (fixtures)
-                              statement_bytes, web_billing)
+from payments_testkit import (FOREIGN_ACCOUNT, pay_browser, payment_order, statement_bytes,  # noqa: F401 (fixtures)
+                              web_billing, web_plugins)
 from core.models import Application, Invoice, OrgKind, Payment, Role
 from core.testing import TEST_PASSWORD, count_queries
 from core.workflow import Status
@@ -61,11 +61,11 @@ def test_list_shows_own_unpaid_invoices_with_filters(web_billing, signed_in):
     assert _numbers(nothing) == [] and "не найдено" in nothing.text
 
 
-def test_list_paginates_in_the_database(web_billing, signed_in, pay_services):
+def test_list_paginates_in_the_database(web_billing, signed_in, services):
     web = signed_in("operator")
 
     def queries():
-        with count_queries(pay_services.db) as seen:
+        with count_queries(services.db) as seen:
             assert web.get("/p/payments/cok/").status_code == 200
         return len(seen)
 

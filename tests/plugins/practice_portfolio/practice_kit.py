@@ -1,5 +1,5 @@
-"""Fixtures of the practice_portfolio tests: a started practice group with a commission, the real app
-with every built-in plugin, signed-in browsers for staff and experts, and a candidate's station.
+"""Fixtures of the practice_portfolio tests: a started practice group with a commission on the real app
+(`services`/`app` of `appliance.testing`), signed-in browsers for staff and experts, a candidate's station.
 
 A module with its own name rather than a conftest.py: test files import it (fixtures included).
 """
@@ -10,12 +10,10 @@ import zipfile
 
 import pytest
 
-from appliance.bootstrap import open_services
-from appliance.web.app import create_app
-from core.models import GroupMember, OrgKind, Role
-from core.plugins import BUILTIN_PLUGINS, PluginHost
-from core.testing import TEST_PASSWORD, WebClient
-from core.testing_exam import ExamDayWorld
+from appliance.testing import login
+from core.models import ExamAttempt, GroupMember, OrgKind, Role
+from core.testing import WebClient
+from core.testing_exam import ExamDayWorld, kos_document, store_kos
 
 CHAIR = "chair@spk.ru"
 EXPERT = "expert@spk.ru"
@@ -23,14 +21,15 @@ OUTSIDER = "outsider@spk.ru"
 COK = "admin@cok.ru"
 VENUE = "admin@venue.ru"
 OTHER_COK = "admin@yug.ru"
+TAKE = "/p/practice_portfolio/take"
 
 
 class PracticeWorld:
     """A ЦОК with a venue, another ЦОК, a qualification with SMALL_KOS, a commission (chair + expert)
     and a third certified expert outside it."""
 
-    def __init__(self, factory, app, plugins):
-        self.factory, self.app, self.plugins = factory, app, plugins
+    def __init__(self, factory, services, app):
+        self.factory, self.app, self.plugins, self.blobs = factory, app, services.plugins, services.blobs
         spk = factory.org(OrgKind.SPK, short_name="СПК")
         self.cok = factory.org(OrgKind.COK, parent=spk, short_name="ЦОК «Профи»")
         self.venue = factory.org(OrgKind.VENUE, parent=self.cok, short_name="Площадка «Север»",
@@ -51,34 +50,49 @@ class PracticeWorld:
         """A started practice group whose admitted candidates («Теория сдана») hold access codes."""
         return self.exam.started_group(*names, kind="practice", **options)
 
+    def at_task(self, name: str = "Соколов Дмитрий Олегович"):
+        """One candidate of a started practice group whose station shows the task: (group, member, station,
+        attempt)."""
+        group, (member,) = self.started(name)
+        station = self.station(member)
+        return group, member, station, ExamAttempt.get(ExamAttempt.member == member.id)
+
+    def with_portfolio(self, name: str = "Белова Анна Сергеевна", **fields):
+        """A candidate of a started group whose КОС offers the portfolio only, the portfolio file attached."""
+        store_kos(self.exam.qual, kos_document(version="2026.2", practice=None))
+        _, (member,) = self.started(name)
+        application = member.application
+        application.portfolio_digest = self.blobs.put(pdf_bytes("Портфолио")).digest
+        for field, value in fields.items():
+            setattr(application, field, value)
+        application.save()
+        return member
+
     def browser(self, email: str | None = None) -> WebClient:
         web = WebClient(self.app)
-        if email:
-            web.login(email, TEST_PASSWORD)
-        return web
+        return login(web, email) if email else web
 
     def station(self, member: GroupMember) -> WebClient:
         """A station signed in with the member's access code, on the task page the kiosk sends it to."""
         web = WebClient(self.app)
         web.get("/kiosk")
         done = web.post("/kiosk", {"code": GroupMember.get_by_id(member.id).access_code})
-        assert done.status_code == 303 and done.headers["location"] == "/p/practice_portfolio/take", done.text
+        assert done.status_code == 303 and done.headers["location"] == TAKE, done.text
         assert web.get(done.headers["location"]).status_code == 200
         return web
 
 
 @pytest.fixture
-def pp_services(nok_config):
-    svc = open_services(nok_config, PluginHost.with_plugins(BUILTIN_PLUGINS))
-    yield svc
-    svc.db.close()
+def practice(services, app, factory) -> PracticeWorld:
+    services.db.connect(reuse_if_open=True)
+    return PracticeWorld(factory, services, app)
 
 
-@pytest.fixture
-def practice(pp_services, factory) -> PracticeWorld:
-    app = create_app(pp_services)
-    pp_services.db.connect(reuse_if_open=True)
-    return PracticeWorld(factory, app, pp_services.plugins)
+def hand_in(station: WebClient, name: str = "отчёт.pdf", data: bytes | None = None,
+            content_type: str = "application/pdf", **options):
+    """Upload a result file from the station (a one-page PDF report unless told otherwise)."""
+    return station.upload(f"{TAKE}/files", files={"file": (name, pdf_bytes() if data is None else data,
+                                                           content_type)}, **options)
 
 
 # --- files as candidates make them ---------------------------------------------------------------

@@ -4,25 +4,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from practice_kit import (CHAIR, COK, EXPERT, OTHER_COK, OUTSIDER, VENUE, pdf_bytes, practice,  # noqa: F401
-                          pp_services)
+from practice_kit import CHAIR, COK, EXPERT, OTHER_COK, OUTSIDER, VENUE, hand_in, practice  # noqa: F401
 
 from core.audit import AuditRecord
 from core.models import Application, ApplicationStatusChange, ExamAttempt, PracticeMark
 from core.services import attempts
 from core.workflow import Status
 
-TAKE = "/p/practice_portfolio/take"
-
 
 @pytest.fixture
 def handed_in(practice):
     """A started practice group; the candidate opened the task and handed in a report."""
-    group, (member,) = practice.started("Соколов Дмитрий Олегович")
-    station = practice.station(member)
-    station.get(TAKE)
-    station.upload(f"{TAKE}/files", files={"file": ("отчёт.pdf", pdf_bytes(), "application/pdf")})
-    attempt = ExamAttempt.get(ExamAttempt.member == member.id)
+    group, member, station, attempt = practice.at_task()
+    hand_in(station)
     return group, member, attempt
 
 
@@ -165,14 +159,8 @@ def test_anonymous_is_sent_to_login_and_theory_attempts_are_not_here(practice, h
     assert practice.browser(CHAIR).get(url(theory)).status_code == 404
 
 
-def test_portfolio_defence_is_marked_the_same_way(practice, pp_services):
-    from core.testing_exam import kos_document, store_kos
-
-    store_kos(practice.exam.qual, kos_document(version="2026.2", practice=None))
-    _, (member,) = practice.started("Белова Анна Сергеевна")
-    application = member.application
-    application.portfolio_digest = pp_services.blobs.put(pdf_bytes("Портфолио")).digest
-    application.save()
+def test_portfolio_defence_is_marked_the_same_way(practice):
+    member = practice.with_portfolio()
     attempt = attempts.start_attempt(member, practice.plugins)
     chair = practice.browser(CHAIR)
     page = chair.get(url(attempt))

@@ -4,14 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from practice_kit import docx_bytes, pdf_bytes, practice, pp_services, xlsx_bytes, zip_bytes  # noqa: F401
+from practice_kit import TAKE, docx_bytes, hand_in, pdf_bytes, practice, xlsx_bytes, zip_bytes  # noqa: F401
 
 from core.models import AttemptFile, ExamAttempt
 from core.services import attempts
-from core.testing_exam import kos_document, store_kos
 from plugins.practice_portfolio.files import MAX_FILES
-
-TAKE = "/p/practice_portfolio/take"
 
 
 def _uploaded(attempt) -> list[str]:
@@ -37,15 +34,12 @@ def test_task_page_shows_the_task_and_resumes_the_same_attempt(practice):
 
 
 def test_upload_by_content_and_delete_own_files(practice):
-    _, (member,) = practice.started("Соколов Дмитрий Олегович")
-    station = practice.station(member)
-    station.get(TAKE)
-    attempt = ExamAttempt.get(ExamAttempt.member == member.id)
+    _, _, station, attempt = practice.at_task()
     for name, data, ctype in [("отчёт.pdf", pdf_bytes(), "application/pdf"),
                               ("меры.docx", docx_bytes(), "application/octet-stream"),
                               ("расчёт.xlsx", xlsx_bytes(), "application/octet-stream"),
                               ("схемы.zip", zip_bytes({"a.txt": b"1"}), "application/zip")]:
-        done = station.upload(f"{TAKE}/files", files={"file": (name, data, ctype)})
+        done = hand_in(station, name, data, ctype)
         assert done.status_code == 303, done.text
     assert _uploaded(attempt) == ["отчёт.pdf", "меры.docx", "расчёт.xlsx", "схемы.zip"]
     rows = list(AttemptFile.select().where(AttemptFile.attempt == attempt.id))
@@ -53,13 +47,13 @@ def test_upload_by_content_and_delete_own_files(practice):
     assert {r.content_type for r in rows} >= {"application/pdf", "application/zip"}
     page = station.get(done.headers["location"])
     assert "Файл загружен" in page.text and "отчёт.pdf" in page.text and "Удалить" in page.text
-    bad = station.upload(f"{TAKE}/files", files={"file": ("отчёт.pdf", b"MZ\x90\x00not a pdf", "application/pdf")})
+    bad = hand_in(station, "отчёт.pdf", b"MZ\x90\x00not a pdf")
     assert bad.status_code == 422 and "не является PDF-документом" in bad.text
-    fake_docx = station.upload(f"{TAKE}/files", files={"file": ("меры.docx", zip_bytes({"x.txt": b"1"}), "x/y")})
+    fake_docx = hand_in(station, "меры.docx", zip_bytes({"x.txt": b"1"}), "x/y")
     assert fake_docx.status_code == 422 and "повреждён" in fake_docx.text
-    renamed = station.upload(f"{TAKE}/files", files={"file": ("вирус.exe", b"MZ", "application/octet-stream")})
+    renamed = hand_in(station, "вирус.exe", b"MZ", "application/octet-stream")
     assert renamed.status_code == 422 and "Допустимы только PDF, JPEG, PNG, DOCX, XLSX и ZIP" in renamed.text
-    empty = station.upload(f"{TAKE}/files", files={"file": ("пусто.zip", b"", "application/zip")})
+    empty = hand_in(station, "пусто.zip", b"", "application/zip")
     assert empty.status_code == 422 and "пустой" in empty.text
     assert len(_uploaded(attempt)) == 4
     first = rows[0]
@@ -69,41 +63,31 @@ def test_upload_by_content_and_delete_own_files(practice):
 
 
 def test_upload_needs_the_station_token_and_session(practice):
-    _, (member,) = practice.started("Соколов Дмитрий Олегович")
-    station = practice.station(member)
-    station.get(TAKE)
-    forged = station.upload(f"{TAKE}/files", files={"file": ("a.pdf", pdf_bytes(), "application/pdf")}, csrf=False)
-    assert forged.status_code == 403
+    _, _, station, attempt = practice.at_task()
+    assert hand_in(station, "a.pdf", csrf=False).status_code == 403
     stranger = practice.browser()
     assert stranger.get(TAKE).status_code == 303  # no station session: back to the sign-in
-    attempt = ExamAttempt.get(ExamAttempt.member == member.id)
     assert _uploaded(attempt) == []
 
 
-def test_file_count_is_limited(practice, pp_services):
-    _, (member,) = practice.started("Соколов Дмитрий Олегович")
-    station = practice.station(member)
-    station.get(TAKE)
-    attempt = ExamAttempt.get(ExamAttempt.member == member.id)
-    digest = pp_services.blobs.put(pdf_bytes()).digest
+def test_file_count_is_limited(practice):
+    _, _, station, attempt = practice.at_task()
+    digest = practice.blobs.put(pdf_bytes()).digest
     for n in range(MAX_FILES):
         AttemptFile.create(attempt=attempt, digest=digest, filename=f"{n}.pdf", content_type="application/pdf",
                            size=100)
-    page = station.upload(f"{TAKE}/files", files={"file": ("ещё.pdf", pdf_bytes(), "application/pdf")})
+    page = hand_in(station, "ещё.pdf")
     assert page.status_code == 422 and f"не больше {MAX_FILES} файлов" in page.text
 
 
 def test_after_the_deadline_files_are_neither_taken_nor_removed(practice):
-    _, (member,) = practice.started("Соколов Дмитрий Олегович")
-    station = practice.station(member)
-    station.get(TAKE)
-    station.upload(f"{TAKE}/files", files={"file": ("отчёт.pdf", pdf_bytes(), "application/pdf")})
-    attempt = ExamAttempt.get(ExamAttempt.member == member.id)
+    _, _, station, attempt = practice.at_task()
+    hand_in(station)
     attempt.deadline_at = attempts.utcnow() - dt.timedelta(seconds=1)
     attempt.save()
     page = station.get(TAKE)
     assert "Время выполнения задания истекло" in page.text and 'enctype="multipart/form-data"' not in page.text
-    late = station.upload(f"{TAKE}/files", files={"file": ("ещё.pdf", pdf_bytes(), "application/pdf")})
+    late = hand_in(station, "ещё.pdf")
     assert late.status_code == 422 and "истекло" in late.text
     file_id = AttemptFile.get(AttemptFile.attempt == attempt.id).id
     assert station.post(f"{TAKE}/files/{file_id}/delete").status_code == 422
@@ -111,22 +95,16 @@ def test_after_the_deadline_files_are_neither_taken_nor_removed(practice):
     assert ExamAttempt.get_by_id(attempt.id).finished_at is None  # the commission still marks it
 
 
-def test_portfolio_defence_shows_requirements_and_the_applications_portfolio(practice, pp_services):
-    store_kos(practice.exam.qual, kos_document(version="2026.2", practice=None))
-    _, (member,) = practice.started("Белова Анна Сергеевна")
-    application = member.application
-    application.practical_form = "portfolio"
-    application.portfolio_link = "https://disk.example.ru/portfolio-belova"
-    application.portfolio_digest = pp_services.blobs.put(pdf_bytes("Портфолио")).digest
-    application.save()
+def test_portfolio_defence_shows_requirements_and_the_applications_portfolio(practice):
+    member = practice.with_portfolio(practical_form="portfolio",
+                                     portfolio_link="https://disk.example.ru/portfolio-belova")
     station = practice.station(member)
     page = station.get(TAKE)
     assert page.status_code == 200 and "Защита портфолио" in page.text
     assert "Документы, подтверждающие опыт построения" in page.text and "Полнота портфолио" in page.text
     assert "https://disk.example.ru/portfolio-belova" in page.text and "Файл портфолио приложен" in page.text
     assert 'data-remaining' not in page.text  # no time limit
-    assert station.upload(f"{TAKE}/files", files={"file": ("диплом.pdf", pdf_bytes(), "application/pdf")}
-                          ).status_code == 303
+    assert hand_in(station, "диплом.pdf").status_code == 303
     assert ExamAttempt.get(ExamAttempt.member == member.id).stage == "portfolio"
 
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from theory_results_kit import browser, results, right_answer, theory_services, wrong_answer  # noqa: F401
-from core.testing_exam import kos_document, store_kos
+from theory_results_kit import browser, results, wrong_answer  # noqa: F401
+from core.testing_exam import kos_document, right_answer, store_kos
 from plugins.theory_exam.analytics import analyse
 
 # Questions from the easiest to the hardest: a candidate of ability k answers the first k right.

@@ -7,12 +7,11 @@ import re
 
 import pytest
 
-from theory_results_kit import (browser, first_n_right, results, right_answer, theory_services,  # noqa: F401
-                                wrong_answer)
+from theory_results_kit import browser, first_n_right, results, wrong_answer  # noqa: F401
 from core.models import AuditRecord, FinishReason, Role
 from core.models.exams import GROUP_PRACTICE
 from core.services import attempts
-from core.testing_exam import SMALL_KOS
+from core.testing_exam import SMALL_KOS, right_answer
 
 BANK = {q["id"]: q for s in SMALL_KOS["theory"]["sections"] for q in s["questions"]}
 
@@ -106,13 +105,11 @@ def test_others_get_not_found(taken, results, browser, who):
     assert "Баринова" not in page.text
 
 
-def test_applicant_and_anonymous(taken, results, browser, theory_services):
+def test_applicant_and_anonymous(taken, results, browser, new_web):
     group, member, _, attempt = taken
     page = browser(member.application.applicant.email).get(f"/p/theory_exam/attempts/{attempt.id}")
     assert page.status_code == 404 and "Баринова Маргарита" not in page.text.split("</header>")[-1]
-    from appliance.web.app import create_app
-    from core.testing import WebClient
-    anonymous = WebClient(create_app(theory_services)).get(f"/p/theory_exam/attempts/{attempt.id}")
+    anonymous = new_web().get(f"/p/theory_exam/attempts/{attempt.id}")
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
     assert browser("operator@cok.ru").get("/p/theory_exam/attempts/999999").status_code == 404
 

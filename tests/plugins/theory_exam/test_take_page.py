@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from theory_exam_web_kit import (browser, exam_services, post_json, right_answer, station,  # noqa: F401 (fixtures)
-                                 world)
+from theory_exam_web_kit import post_json, station, world  # noqa: F401 (fixtures)
 from core.models import Application, AttemptAnswer, ExamAttempt, FinishReason, KioskSession
 from core.services import attempts
 from core.testing import count_queries
+from core.testing_exam import right_answer
 from core.workflow import Status
 
 TAKE = "/p/theory_exam/take"
@@ -17,10 +17,10 @@ ANSWER = f"{TAKE}/answer"
 
 
 @pytest.fixture
-def candidate(world, browser):
+def candidate(world, new_web):
     """(station browser, member, attempt) of one signed-in candidate."""
     _, (member,) = world.started_group("Соколов Дмитрий Олегович")
-    client = station(browser, member.access_code)
+    client = station(new_web, member.access_code)
     return client, member, attempts.attempt_of(member, "theory")
 
 
@@ -46,11 +46,11 @@ def test_page_shows_the_variant_but_never_the_key(candidate, world):
     assert page.text.count('name="csrf_token" value="' + client.csrf) >= len(questions)
 
 
-def test_answers_are_saved_as_json_and_shown_again_after_a_reload(candidate, exam_services):
+def test_answers_are_saved_as_json_and_shown_again_after_a_reload(candidate, services):
     client, member, attempt = candidate
     single = _question(attempt, "single")
     choice = single["options"][-1]["id"]
-    with count_queries(exam_services.db) as seen:
+    with count_queries(services.db) as seen:
         result = post_json(client, ANSWER, {"question": single["id"], "value": choice})
     assert result.status_code == 200 and result.json["saved"] is True
     assert 0 < result.json["remaining"] <= 30 * 60
@@ -71,10 +71,10 @@ def test_answers_are_saved_as_json_and_shown_again_after_a_reload(candidate, exa
     assert first - 303 <= state["remaining"] <= first - 300
 
 
-def test_every_question_type_is_checked_against_its_own_ids(world, browser):
+def test_every_question_type_is_checked_against_its_own_ids(world, new_web):
     _, members = world.started_group("Соколов Дмитрий Олегович", "Петров Пётр Петрович")
-    mine = station(browser, members[0].access_code)
-    station(browser, members[1].access_code)
+    mine = station(new_web, members[0].access_code)
+    station(new_web, members[1].access_code)
     attempt = attempts.attempt_of(members[0], "theory")
     own = {q["id"] for q in attempt.data["questions"]}
     bank = {q["id"] for s in world.kos.data["theory"]["sections"] for q in s["questions"]}
@@ -91,13 +91,13 @@ def test_every_question_type_is_checked_against_its_own_ids(world, browser):
     assert AttemptAnswer.select().where(AttemptAnswer.attempt == attempt.id).count() == len(own)
 
 
-def test_without_the_station_token_an_answer_is_refused(candidate, browser):
+def test_without_the_station_token_an_answer_is_refused(candidate, new_web):
     client, member, attempt = candidate
     single = _question(attempt, "single")
     payload = {"question": single["id"], "value": single["options"][0]["id"]}
     assert post_json(client, ANSWER, payload, csrf=None).status_code == 403
     assert post_json(client, ANSWER, payload, csrf="x" * 43).status_code == 403
-    outsider = browser()
+    outsider = new_web()
     outsider.get("/kiosk")  # an anonymous session's token is no station token
     assert post_json(outsider, ANSWER, payload, csrf=outsider.csrf).headers["location"].endswith("/kiosk")
     assert not AttemptAnswer.select().exists()
@@ -141,9 +141,9 @@ def test_finish_asks_first_then_shows_the_result_once(candidate):
     assert Application.get_by_id(member.application_id).status == Status.THEORY_PASSED.value
 
 
-def test_after_the_deadline_the_server_finishes_by_the_clock(candidate, exam_services):
+def test_after_the_deadline_the_server_finishes_by_the_clock(candidate, services):
     client, member, attempt = candidate
-    exam_services.config.kiosk_show_result = False
+    services.config.kiosk_show_result = False
     deadline = attempts.utcnow() - dt.timedelta(seconds=2)
     ExamAttempt.update(deadline_at=deadline).where(ExamAttempt.id == attempt.id).execute()
     single = _question(attempt, "single")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from core.exceptions import ValidationError
-from core.testing_exam import SMALL_KOS
+from core.testing_exam import SMALL_KOS, right_answer
 from plugins.theory_exam.providers import TheoryExam, is_correct, is_given, normalise_text, parse_number, \
     variant_question
 
@@ -211,13 +211,6 @@ def test_short_section_and_unknown_type_are_refused():
 
 
 # --- scoring -------------------------------------------------------------------------------------
-
-def right_answer(q: dict):
-    key = q["key"]
-    return {"single": lambda: key["correct"], "multiple": lambda: list(key["correct"]),
-            "matching": lambda: dict(key["pairs"]), "ordering": lambda: list(key["order"]),
-            "text": lambda: key["answers"][0], "number": lambda: str(key["answer"])}[q["type"]]()
-
 
 def test_score_points_threshold_and_details():
     attempt = TheoryExam().build_attempt(THEORY, seed=11)

@@ -3,10 +3,9 @@ import re
 
 import pytest
 
-from theory_exam_web_kit import browser, exam_services, post_json, right_answer, world  # noqa: F401 (fixtures)
+from theory_exam_web_kit import post_json, world  # noqa: F401 (fixtures)
 from core.models import ProfStandard, Qualification, Role
-from core.testing import TEST_PASSWORD
-from core.testing_exam import kos_document, store_kos
+from core.testing_exam import kos_document, right_answer, store_kos
 from core.workflow import Status
 from plugins.theory_exam.models import TheoryTrial
 
@@ -18,12 +17,6 @@ def applicant(world, factory):
     user = factory.user(Role.APPLICANT, email="welder@mail.ru", full_name="Соколов Дмитрий Олегович")
     world.application("Соколов Дмитрий Олегович", Status.ADMITTED, applicant=user)
     return user
-
-
-def signed_in(browser, user):
-    client = browser()
-    assert client.login(user.email, TEST_PASSWORD).status_code == 303
-    return client
 
 
 def other_qualification(world, *, samples=True) -> Qualification:
@@ -45,9 +38,9 @@ def start(client, qualification) -> TheoryTrial:
     return TheoryTrial.get_by_id(trial_id)
 
 
-def test_menu_item_and_own_qualifications_first(browser, applicant, world):
+def test_menu_item_and_own_qualifications_first(signed_in, applicant, world):
     other_qualification(world)
-    client = signed_in(browser, applicant)
+    client = signed_in(applicant)
     home = client.get("/cabinet/applicant/")
     assert f'href="{TRIAL}"' in home.text and "Пробный экзамен" in home.text
     page = client.get(TRIAL)
@@ -57,8 +50,8 @@ def test_menu_item_and_own_qualifications_first(browser, applicant, world):
         < page.text.index("Аудитор охраны труда")
 
 
-def test_trial_is_built_from_the_samples_only(browser, applicant, world):
-    client = signed_in(browser, applicant)
+def test_trial_is_built_from_the_samples_only(signed_in, applicant, world):
+    client = signed_in(applicant)
     trial = start(client, world.qual)
     assert {q["id"] for q in trial.data["questions"]} == {"demo-1", "demo-2"}
     page = client.get(f"{TRIAL}/{trial.id}")
@@ -69,8 +62,8 @@ def test_trial_is_built_from_the_samples_only(browser, applicant, world):
     assert '"key"' not in page.text and "Правильный ответ" not in page.text
 
 
-def test_answers_saved_then_right_answers_shown_after_finish(browser, applicant, world):
-    client = signed_in(browser, applicant)
+def test_answers_saved_then_right_answers_shown_after_finish(signed_in, applicant, world):
+    client = signed_in(applicant)
     trial = start(client, world.qual)
     client.get(f"{TRIAL}/{trial.id}")
     single = next(q for q in trial.data["questions"] if q["type"] == "single")
@@ -92,20 +85,20 @@ def test_answers_saved_then_right_answers_shown_after_finish(browser, applicant,
     assert "Посмотреть ответы" in listing.text and "1 из 2 баллов" in listing.text
 
 
-def test_only_the_applicant_themself(browser, applicant, world, factory):
-    trial = start(signed_in(browser, applicant), world.qual)
-    stranger = signed_in(browser, factory.user(Role.APPLICANT, email="other@mail.ru"))
+def test_only_the_applicant_themself(signed_in, new_web, applicant, world, factory):
+    trial = start(signed_in(applicant), world.qual)
+    stranger = signed_in(factory.user(Role.APPLICANT, email="other@mail.ru"))
     assert stranger.get(f"{TRIAL}/{trial.id}").status_code == 404
     assert stranger.post(f"{TRIAL}/{trial.id}/finish").status_code == 404
     assert TheoryTrial.get_by_id(trial.id).finished_at is None
-    staff = signed_in(browser, factory.user(Role.ADMIN, world.cok, email="admin@cok.ru"))
+    staff = signed_in(factory.user(Role.ADMIN, world.cok, email="admin@cok.ru"))
     assert staff.get(TRIAL).status_code == 403
-    assert browser().get(TRIAL).status_code == 303  # not signed in: to the login page
+    assert new_web().get(TRIAL).status_code == 303  # not signed in: to the login page
 
 
-def test_a_kos_without_samples_says_so_next_to_the_field(browser, applicant, world):
+def test_a_kos_without_samples_says_so_next_to_the_field(signed_in, applicant, world):
     qual = other_qualification(world, samples=False)
-    client = signed_in(browser, applicant)
+    client = signed_in(applicant)
     client.get(TRIAL)
     result = client.post(TRIAL, {"qualification": str(qual.id)})
     assert result.status_code == 422 and "нет демонстрационных вопросов" in result.text

@@ -1,5 +1,5 @@
-"""Fixtures of the theory_exam page tests: the real app with the built-in plugins, an exam-day
-world, and station/cabinet browsers. Test files import what they use from here.
+"""Fixtures of the theory_exam page tests: an exam-day world on the real app (`services`, `new_web`
+of `appliance.testing`) and station browsers. Test files import what they use from here.
 """
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ import json
 
 import pytest
 
-from appliance.bootstrap import open_services
-from appliance.web.app import create_app
 from core.models import OrgKind
-from core.plugins import BUILTIN_PLUGINS, PluginHost
 from core.testing import WebClient
 from core.testing_exam import SMALL_KOS, ExamDayWorld, kos_document
 
@@ -31,31 +28,17 @@ FULL_KOS = kos_document(theory={
 
 
 @pytest.fixture
-def exam_services(nok_config):
-    svc = open_services(nok_config, PluginHost.with_plugins(BUILTIN_PLUGINS))
-    svc.db.connect(reuse_if_open=True)
-    yield svc
-    svc.db.close()
-
-
-@pytest.fixture
-def browser(exam_services):
-    """Open a new independent browser on the real app."""
-    app = create_app(exam_services)
-    return lambda: WebClient(app)
-
-
-@pytest.fixture
-def world(exam_services, factory) -> ExamDayWorld:
+def world(services, factory) -> ExamDayWorld:
+    services.db.connect(reuse_if_open=True)
     spk = factory.org(OrgKind.SPK, short_name="СПК Охрана труда")
     cok = factory.org(OrgKind.COK, parent=spk, short_name="ЦОК «Профи»")
     return ExamDayWorld(factory, cok, factory.org(OrgKind.VENUE, parent=cok, short_name="Площадка «Север»"),
                         kos=FULL_KOS)
 
 
-def station(browser, code: str) -> WebClient:
+def station(new_web, code: str) -> WebClient:
     """A station browser signed in with `code` and showing the test (the attempt has started)."""
-    client = browser()
+    client = new_web()
     client.get("/kiosk")
     result = client.post("/kiosk", {"code": code})
     assert result.status_code == 303, result.text
@@ -71,11 +54,3 @@ def post_json(client: WebClient, path: str, payload, *, csrf: str | None = "stat
         headers["X-CSRF-Token"] = client.csrf if csrf == "station" else csrf
     return client.client.simulate_post(path, body=json.dumps(payload), headers=client._headers(headers))
 
-
-def right_answer(question):
-    """The fully right response to a variant question (from its key)."""
-    key = question["key"]
-    return {"single": lambda: key["correct"], "multiple": lambda: key["correct"],
-            "matching": lambda: key["pairs"], "ordering": lambda: key["order"],
-            "text": lambda: key["answers"][0], "number": lambda: str(key["answer"]).replace(".", ",")
-            }[question["type"]]()

@@ -1,5 +1,5 @@
-"""Fixtures of the theory results pages (answers review, КОС analytics): the real app with every
-built-in plugin, a ЦОК with its venue, another ЦОК, an СПК, a theory group, and attempts finished
+"""Fixtures of the theory results pages (answers review, КОС analytics): on the real app of
+`appliance.testing`, a ЦОК with its venue, another ЦОК, an СПК, a theory group, and attempts finished
 through `core.services.attempts` with chosen answers, so every number the pages show is known.
 
 Not a conftest.py: test files import the fixtures they use from here by name.
@@ -11,22 +11,11 @@ from typing import Any, Callable
 
 import pytest
 
-from appliance.bootstrap import open_services
-from appliance.web.app import create_app
 from core.models import ExamAttempt, FinishReason, GroupMember, OrgKind, Role
-from core.plugins import BUILTIN_PLUGINS, PluginHost
 from core.services import attempts
-from core.testing import TEST_PASSWORD, WebClient
-from core.testing_exam import ExamDayWorld
+from core.testing_exam import ExamDayWorld, right_answer
 
 T0 = dt.datetime(2026, 3, 2, 7, 0, 0)  # UTC
-
-
-def right_answer(q: dict[str, Any]) -> Any:
-    key = q["key"]
-    return {"single": lambda: key["correct"], "multiple": lambda: list(key["correct"]),
-            "matching": lambda: dict(key["pairs"]), "ordering": lambda: list(key["order"]),
-            "text": lambda: key["answers"][0], "number": lambda: str(key["answer"])}[q["type"]]()
 
 
 def wrong_answer(q: dict[str, Any]) -> Any:
@@ -91,25 +80,12 @@ def first_n_right(n: int) -> Callable[[dict], Any]:
 
 
 @pytest.fixture
-def theory_services(nok_config):
-    svc = open_services(nok_config, PluginHost.with_plugins(BUILTIN_PLUGINS))
-    yield svc
-    svc.db.close()
+def results(services, factory) -> Results:
+    services.db.connect(reuse_if_open=True)
+    return Results(factory, services.plugins)
 
 
 @pytest.fixture
-def results(theory_services, factory) -> Results:
-    theory_services.db.connect(reuse_if_open=True)
-    return Results(factory, theory_services.plugins)
-
-
-@pytest.fixture
-def browser(theory_services, results):
-    """browser(email) → a WebClient signed in as that user on the real app."""
-    app = create_app(theory_services)
-
-    def open_as(email: str) -> WebClient:
-        client = WebClient(app)
-        client.login(email, TEST_PASSWORD)
-        return client
-    return open_as
+def browser(results, signed_in):
+    """browser(email) → a WebClient signed in as that user, once `results` exist."""
+    return signed_in
