@@ -4,13 +4,15 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from core.plugin_api import Recorder, hookimpl
-from plugins.video_capture import binding, monitoring, playback, retention_cli, station_api, station_cli
+from core.plugin_api import MenuItem, Recorder, hookimpl
+from plugins.video_capture import (binding, monitoring, playback, retention_cli, retention_pages, station_api,
+                                   station_cli, station_pages)
 from plugins.video_capture.models import MODELS
 from plugins.video_capture.providers import (NetworkCameraRecorder, ScreenRecorder, SyntheticRecorder,
                                              WebcamRecorder)
 
 TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
 
 #: Runtime dependencies: module to import, distribution to install, what needs it.
 REQUIRED_MODULES = (
@@ -42,13 +44,30 @@ def nok_template_dirs() -> list[Path]:
 
 
 @hookimpl
+def nok_static_dirs() -> dict[str, Path]:
+    return {"video_capture": STATIC}
+
+
+@hookimpl
+def nok_cabinet_menu_items(cabinet: str) -> list[MenuItem] | None:
+    items = []
+    if cabinet in station_pages.CABINETS:
+        items.append(MenuItem("Видеофиксация", station_pages.BASE, station_pages.ROLES))
+    if cabinet in monitoring.CABINETS:
+        items.append(MenuItem("Наблюдение", monitoring.LIVE, monitoring.ROLES))
+    if cabinet in retention_pages.CABINETS:
+        items.append(MenuItem("Хранение видеозаписей", retention_pages.BASE, retention_pages.ROLES))
+    return items or None
+
+
+@hookimpl
 def nok_register_models() -> list:
     return list(MODELS)
 
 
 @hookimpl
 def nok_register_routes(app, services) -> None:
-    for module in (station_api, playback, monitoring):
+    for module in (station_api, station_pages, playback, monitoring, retention_pages):
         module.add_routes(app, services)
 
 

@@ -123,6 +123,8 @@ class DestructionAct(AuditedModel):
     """Акт об уничтожении персональных данных (Приказ РКН № 179): what `nok retention run` destroyed."""
 
     number = peewee.CharField(max_length=32, unique=True)
+    venue = peewee.ForeignKeyField(Organisation, null=True, on_delete="RESTRICT")  # whose recordings (pages filter)
+    act_date = peewee.DateField(null=True)  # the date of destruction printed on the act
     created_at = peewee.DateTimeField(default=_now)
     recordings = peewee.IntegerField()
     segments = peewee.IntegerField()
