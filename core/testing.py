@@ -26,7 +26,7 @@ from typing import Iterator
 import peewee
 import pytest
 
-from core.config import Config, save_config
+from core.config import CONFIG_ENV, Config, save_config
 from core.db import open_appliance_database, open_database_url, use_database
 from core.migrations import CORE_MIGRATIONS, Component, migrate
 from core.models import CORE_MODELS, Organisation, OrgKind, Role, User
@@ -285,6 +285,48 @@ def exam_day_world(sqlcipher_db, factory):
 
 
 # --- real servers ----------------------------------------------------------------------------
+
+class ApplianceProcess:
+    """`nok serve` in its own process group over `config_file`, so a test can SIGKILL the master and
+    every worker at once (a power cut of the software) and start it again on the same port."""
+
+    def __init__(self, config_file: Path, port: int | None = None, log=None):
+        self.config_file, self.port, self.log, self.proc = config_file, port or free_port(), log, None
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> None:
+        import sys
+        import time
+        import urllib.request
+
+        env = {**os.environ, CONFIG_ENV: str(self.config_file)}
+        self.proc = subprocess.Popen([sys.executable, "-m", "appliance.cli", "serve", "--bind",
+                                      f"127.0.0.1:{self.port}", "--workers", "2"], env=env,
+                                     stdout=self.log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=2):
+                    return
+            except OSError:  # refused, reset or timed out while it starts
+                assert self.proc.poll() is None, "nok serve exited"
+                assert time.monotonic() < deadline, "nok serve did not come up"
+                time.sleep(0.1)
+
+    def kill(self) -> None:
+        import signal
+
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self) -> None:
+        import signal
+
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=20)
+
 
 @contextlib.contextmanager
 def running_gunicorn(app_spec: str, env: dict[str, str] | None = None, *, workers: int = 2,

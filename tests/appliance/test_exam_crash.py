@@ -9,11 +9,7 @@ from __future__ import annotations
 import http.client
 import http.cookiejar
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -23,10 +19,10 @@ import urllib.request
 import pytest
 
 from appliance.bootstrap import open_services
-from core.config import CONFIG_ENV, load_config
+from core.config import load_config
 from core.models import AttemptAnswer, ExamAttempt, OrgKind
 from core.plugins import PluginHost
-from core.testing import Factory, free_port, make_config
+from core.testing import ApplianceProcess, Factory, make_config
 from core.testing_exam import ExamDayWorld
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -82,37 +78,6 @@ class Station:
         return json.loads(reply)
 
 
-class Appliance:
-    """`nok serve` in its own process group, so SIGKILL takes the master and every worker."""
-
-    def __init__(self, config_file, port: int):
-        self.config_file, self.port, self.proc = config_file, port, None
-        self.base = f"http://127.0.0.1:{port}"
-
-    def start(self) -> None:
-        env = {**os.environ, CONFIG_ENV: str(self.config_file)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "appliance.cli", "serve", "--bind", f"127.0.0.1:{self.port}",
-                                      "--workers", "2"], env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, start_new_session=True)
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=2):
-                    return
-            except OSError:  # refused, reset or timed out while it starts
-                assert self.proc.poll() is None, "nok serve exited"
-                time.sleep(0.1)
-        raise AssertionError("nok serve did not come up")
-
-    def kill(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=20)
-
-
 @pytest.fixture
 def exam(tmp_path):
     config = make_config(tmp_path / "data")
@@ -123,7 +88,7 @@ def exam(tmp_path):
     world = ExamDayWorld(factory, cok, factory.org(OrgKind.VENUE, parent=cok))
     _, members = world.started_group("Соколов Дмитрий Олегович", "Орлова Анна Сергеевна", duration_minutes=240)
     services.db.close()
-    appliance = Appliance(config.config_file, free_port())
+    appliance = ApplianceProcess(config.config_file)
     appliance.start()
     yield appliance, [m.access_code for m in members], config.config_file
     appliance.stop()

@@ -8,22 +8,17 @@ the appliance kept (and one more connection drops mid-chunk), and the whole reco
 """
 from __future__ import annotations
 
-import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 
 import pytest
 
 from station_api_kit import API, HttpTransport, TestStation, VideoWorld
 from appliance.bootstrap import open_services
-from core.config import CONFIG_ENV, load_config
+from core.config import load_config
 from core.plugins import PluginHost
-from core.testing import Factory, free_port, make_config
+from core.testing import ApplianceProcess, Factory, make_config
 from plugins.video_capture import stations
 from plugins.video_capture.models import Recording, Segment
 from plugins.video_capture.verification import verify_recording
@@ -31,37 +26,6 @@ from plugins.video_capture.verification import verify_recording
 CHUNK = 32 * 1024
 SIZES = [300_000, 260_000, 330_000, 400_000, 280_000, 350_000]
 LABEL = "Рабочее место 3"
-
-
-class Appliance:
-    """`nok serve` in its own process group, so SIGKILL takes the master and every worker."""
-
-    def __init__(self, config_file, port: int, log):
-        self.config_file, self.port, self.log, self.proc = config_file, port, log, None
-        self.base = f"http://127.0.0.1:{port}"
-
-    def start(self) -> None:
-        env = {**os.environ, CONFIG_ENV: str(self.config_file)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "appliance.cli", "serve", "--bind",
-                                      f"127.0.0.1:{self.port}", "--workers", "2"], env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=2):
-                    return
-            except OSError:
-                assert self.proc.poll() is None, "nok serve exited"
-                time.sleep(0.1)
-        raise AssertionError("nok serve did not come up")
-
-    def kill(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=20)
 
 
 @pytest.fixture
@@ -72,7 +36,7 @@ def appliance(tmp_path):
     code, _ = stations.issue_code(world.venue_admin, world.workstation)
     services.db.close()
     with open(tmp_path / "serve.log", "wb") as log:
-        running = Appliance(config.config_file, free_port(), log)
+        running = ApplianceProcess(config.config_file, log=log)
         running.start()
         try:
             yield running, code, config.config_file
