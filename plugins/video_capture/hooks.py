@@ -30,7 +30,23 @@ def nok_compatibility_errors() -> list[str]:
             importlib.import_module(module)
         except ImportError:
             errors.append(f"не установлен пакет {package} (модуль {module}), нужен для: {purpose}")
+    if not errors:
+        errors += codec_errors()
     return errors
+
+
+def codec_errors() -> list[str]:
+    """The segments are VP8 WebM (ADR 0007): an FFmpeg build without libvpx cannot record them.
+
+    A missing camera or display is not a reason to switch the plugin off — the appliance stores
+    and plays recordings without either; `nok station record` says so on the station itself."""
+    import av
+
+    try:
+        av.codec.Codec("libvpx", "w")
+    except Exception:  # noqa: BLE001 — any failure means the encoder is not there
+        return ["в установленной сборке FFmpeg (пакет av) нет кодировщика VP8 (libvpx), нужного для записи видео"]
+    return []
 
 
 @hookimpl

@@ -23,7 +23,10 @@ def load() -> PluginHost:
 def with_packages(monkeypatch):
     """Pretend the capture packages are installed (stand-in modules), whatever this machine has."""
     for name in MODULES:
-        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+        stand_in = types.ModuleType(name)
+        if name == "av":  # with a VP8 encoder
+            stand_in.codec = types.SimpleNamespace(Codec=lambda codec, mode="r": codec)
+        monkeypatch.setitem(sys.modules, name, stand_in)
 
 
 @pytest.fixture
@@ -75,3 +78,18 @@ def test_cli_adds_the_station_commands_without_capture_packages(without_packages
     group = click.Group("nok")
     hooks.nok_register_cli_commands(group)
     assert {"init", "enrol", "record", "upload", "status"} <= set(group.commands["station"].commands)
+
+
+def test_without_the_vp8_encoder_the_plugin_says_so(monkeypatch):
+    import av
+
+    from plugins.video_capture import hooks
+
+    assert hooks.codec_errors() == []
+
+    def no_codec(name, mode="r"):
+        raise av.codec.codec.UnknownCodecError(name)
+
+    monkeypatch.setattr(av.codec, "Codec", no_codec)
+    (message,) = hooks.nok_compatibility_errors()
+    assert "нет кодировщика VP8" in message
