@@ -18,15 +18,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterator
 
-import pytest
 from playwright.sync_api import expect
 
 from core.documents.testing import COK_PROFILE, VENUE_PROFILE
 from core.models import GroupMember, OrgKind, Role, User
-from core.testing import TEST_PASSWORD, Factory
+from core.testing import Factory
+from core.testing_browser import new_page as browser_page
+from core.testing_browser import notice, submit, watch  # noqa: F401 (used by the test module)
+from core.testing_browser import sign_in as browser_sign_in
 from core.testing_exam import ExamDayWorld, kos_document
 
-TIMEOUT_MS = 15_000
 # SMALL_KOS with both sections drawn whole: every candidate gets all six widget types (8 questions).
 PASS_POINTS = 6
 
@@ -101,50 +102,13 @@ def practice_code(services, member_id: int) -> str:
 
 # --- browser plumbing --------------------------------------------------------------------------
 
-def watch(page, who: str, problems: list[str]) -> None:
-    """Collect script errors and console errors (a CSP violation is one) of the page."""
-    page.on("pageerror", lambda ex: problems.append(f"{who}: {ex}"))
-    page.on("console", lambda msg: problems.append(f"{who}: {msg.text}") if msg.type == "error" else None)
-
-
 def new_page(browser, who: str, problems: list[str], dialogs: list[str] | None = None):
-    """A fresh browser (own cookies) whose confirm dialogs are accepted and, if asked, recorded."""
-    context = browser.new_context(locale="ru-RU", accept_downloads=True, viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    watch(page, who, problems)
-
-    def accept(dialog):
-        if dialogs is not None:
-            dialogs.append(dialog.message)
-        dialog.accept()
-
-    page.on("dialog", accept)
-    return page
+    """A fresh browser at the stations' screen size (1366×900)."""
+    return browser_page(browser, who, problems, dialogs, viewport={"width": 1366, "height": 900})
 
 
 def sign_in(browser, base: str, user: User, problems: list[str]):
-    page = new_page(browser, user.email, problems)
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    submit(page, page.locator("button[type=submit]"))
-    assert "/cabinet/" in page.url, page.inner_text("main")
-    return page
-
-
-def submit(page, control) -> None:
-    """Click a control that submits a form (or follows a link) and wait for the page it leads to."""
-    with page.expect_navigation():
-        control.click()
-
-
-def notice(page) -> str:
-    """The page's notice; a page without one fails with what it says instead (its error, say)."""
-    shown = page.locator("p.notice[role=status]")
-    if not shown.count():
-        pytest.fail(f"{page.url}: нет сообщения об успехе; на странице:\n{page.inner_text('main')[:2000]}")
-    return shown.first.inner_text()
+    return browser_sign_in(browser, base, user.email, problems, viewport={"width": 1366, "height": 900})
 
 
 def download(page, control) -> tuple[str, bytes]:

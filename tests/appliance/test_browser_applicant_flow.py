@@ -25,6 +25,8 @@ from core.models import Application, GroupMember
 from core.services.access_codes import ALPHABET, CODE_LENGTH
 from core.services.payments import format_rub
 from core.testing import TEST_PASSWORD, chromium_browser, running_gunicorn
+from core.testing_browser import notice, submit, watch
+from core.testing_browser import sign_in as browser_sign_in
 from core.workflow import Status
 
 pytestmark = pytest.mark.browser
@@ -43,38 +45,8 @@ REASON = "Скан диплома обрезан: не видны серия, н
 ORDER_NUMBER = "27-НОК"
 
 
-def submit(page, control) -> None:
-    """Click a control that submits a form (or follows a link) and wait for the page it leads to."""
-    with page.expect_navigation():
-        control.click()
-
-
-def notice(page) -> str:
-    """The page's notice; a page without one fails with what it says instead (its error, say)."""
-    shown = page.locator("p.notice[role=status]")
-    if not shown.count():
-        pytest.fail(f"{page.url}: нет сообщения об успехе; на странице:\n{page.inner_text('main')[:2000]}")
-    return shown.first.inner_text()
-
-
-def watch(page, who: str, problems: list[str]) -> None:
-    """Collect script errors and console errors (a CSP violation is one) of the page."""
-    page.on("pageerror", lambda ex: problems.append(f"{who}: {ex}"))
-    page.on("console", lambda msg: problems.append(f"{who}: {msg.text}") if msg.type == "error" else None)
-
-
 def sign_in(browser, base, email, password, problems):
-    context = browser.new_context(locale="ru-RU", accept_downloads=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    watch(page, email, problems)
-    page.on("dialog", lambda dialog: dialog.accept())  # «Начать экзамен и выдать коды доступа?»
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    submit(page, page.locator("button[type=submit]"))
-    assert "/cabinet/" in page.url, page.inner_text("main")
-    return page
+    return browser_sign_in(browser, base, email, problems, password=password)
 
 
 def letter(smtp_server, to: str, containing: str, timeout: float = 10.0):

@@ -23,6 +23,8 @@ from appliance.testing import login
 from core.models import OrgKind, Role
 from core.config import CONFIG_ENV
 from core.testing import TEST_PASSWORD, WebClient, chromium_browser, running_gunicorn
+from core.testing_browser import sign_in as browser_sign_in
+from core.testing_browser import watch as browser_watch
 from core.testing_exam import ExamDayWorld
 from plugins.video_capture.chain import GENESIS, SegmentManifest, sign
 from plugins.video_capture.models import ROOM, WORKSTATION, LatestFrame, Recording, Segment, Station
@@ -144,24 +146,12 @@ def served(services, nok_config) -> Iterator[tuple[str, object]]:
 
 
 def watch(page, problems: list[str]) -> None:
-    """Collect script errors and console errors (a CSP violation is one) of a browser page."""
-    page.on("pageerror", lambda ex: problems.append(str(ex)))
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    browser_watch(page, "страница", problems)
 
 
 def sign_in(browser, base: str, email: str, problems: list[str]):
     """A new browser context signed in as `email` (password TEST_PASSWORD), its errors watched."""
-    context = browser.new_context(locale="ru-RU")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    watch(page, problems)
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/cabinet/" in page.url, page.inner_text("main")
-    return page
+    return browser_sign_in(browser, base, email, problems)
 
 
 def jpeg_bytes() -> bytes:
