@@ -18,6 +18,9 @@ from core.services.kiosk import utc_to_local
 from plugins.video_capture.models import ROOM, Recording, Segment, Station
 from plugins.video_capture.verification import INCOMPLETE, verify_recording
 
+# A stored file verified within this long is not decrypted again for a page view (see verify_recording).
+REHASH_AFTER = dt.timedelta(hours=24)
+
 GAP_SECONDS = 0.5  # a pause between segments longer than this (5 frames at 10 fps) is a gap
 SOURCE_ORDER = ("webcam", "screen")  # the candidate's webcam first, their screen beside it
 GAP, BROKEN = "gap", "broken"
@@ -144,7 +147,7 @@ def build_timeline(member: GroupMember, blobs, source_titles: dict[str, str]) ->
             tracks[key] = Track(f"{station.id}-{recording.source}", title, station.kind == ROOM)
         track, segments = tracks[key], by_recording[recording.id]
         by_seq = {s.seq: s for s in segments}
-        for problem in dict.fromkeys(verify_recording(recording, blobs)):
+        for problem in dict.fromkeys(verify_recording(recording, blobs, rehash_after=REHASH_AFTER)):
             where = by_seq.get(problem.seq)
             if where is None:
                 continue

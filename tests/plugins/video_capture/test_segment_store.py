@@ -176,3 +176,26 @@ def test_a_segment_being_received_by_another_request_is_not_touched(services, st
     finally:
         os.close(fd)
     assert station.upload(seg, CHUNK).status == 201
+
+
+def test_a_page_view_rehashes_only_files_not_verified_lately(services, recorded):
+    """The playback page passes `rehash_after`: a file verified within it is only checked to exist, an
+    older one is decrypted and re-hashed again (and its verification time renewed)."""
+    import datetime as dt
+
+    recording, _ = recorded
+    digest = row(3).digest
+    path = services.config.blob_dir / digest[:2] / digest[2:4] / digest
+    data = bytearray(path.read_bytes())
+    data[-40] ^= 0x01
+    path.write_bytes(bytes(data))
+    day = dt.timedelta(hours=24)
+    assert verify_recording(Recording.get_by_id(recording.id), services.blobs, rehash_after=day) == []
+    services.blobs.delete(row(2).digest)
+    assert [(p.seq, p.message) for p in verify_recording(Recording.get_by_id(recording.id), services.blobs,
+                                                         rehash_after=day)] == [(2, BLOB_MISSING)]
+    Segment.update(verified_at=row(3).verified_at - dt.timedelta(days=2)).where(Segment.seq == 3).execute()
+    before = row(0).verified_at
+    problems = verify_recording(Recording.get_by_id(recording.id), services.blobs, rehash_after=dt.timedelta(0))
+    assert [(p.seq, p.message) for p in problems] == [(2, BLOB_MISSING), (3, BLOB_BROKEN)]
+    assert row(0).verified_at > before  # re-hashed and found intact: renewed
