@@ -6,7 +6,7 @@ from pathlib import Path
 
 from core.plugin_api import MenuItem, Recorder, hookimpl
 from plugins.video_capture import (binding, monitoring, playback, retention_cli, retention_pages, station_api,
-                                   station_cli, station_pages)
+                                   station_cli, station_pages, verify_cli)
 from plugins.video_capture.models import MODELS
 from plugins.video_capture.providers import (NetworkCameraRecorder, ScreenRecorder, SyntheticRecorder,
                                              WebcamRecorder)
@@ -91,6 +91,7 @@ def nok_register_routes(app, services) -> None:
 def nok_register_cli_commands(group) -> None:
     station_cli.register(group)
     retention_cli.register(group)
+    verify_cli.register(group)
 
 
 @hookimpl
