@@ -57,3 +57,16 @@ def sign_in(browser, base: str, email: str, problems: list[str], password: str =
     submit(page, page.locator("button[type=submit]"))
     assert "/cabinet/" in page.url, page.inner_text("main")
     return page
+
+
+def form_and_sign_order(page, number: str) -> None:
+    """On an exam group page: «Сформировать приказ» with `number` and today's date, then «Подписать факсимиле»."""
+    import datetime as dt
+
+    order = page.locator("section[aria-labelledby=order-title]")
+    order.get_by_label("Номер приказа").fill(number)
+    order.get_by_label("Дата приказа").fill(dt.date.today().isoformat())
+    submit(page, order.get_by_role("button", name="Сформировать приказ"))
+    assert notice(page).startswith("Приказ сформирован.")
+    submit(page, page.get_by_role("button", name="Подписать факсимиле"))
+    assert notice(page) == "Приказ подписан факсимиле."

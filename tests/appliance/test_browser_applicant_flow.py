@@ -25,7 +25,7 @@ from core.models import Application, GroupMember
 from core.services.access_codes import ALPHABET, CODE_LENGTH
 from core.services.payments import format_rub
 from core.testing import TEST_PASSWORD, chromium_browser, running_gunicorn
-from core.testing_browser import notice, submit, watch
+from core.testing_browser import form_and_sign_order, notice, submit, watch
 from core.testing_browser import sign_in as browser_sign_in
 from core.workflow import Status
 
@@ -269,13 +269,7 @@ def assign_and_admit(page):
 
 
 def order_sign_and_start(page) -> str:
-    order = page.locator("section[aria-labelledby=order-title]")
-    order.get_by_label("Номер приказа").fill(ORDER_NUMBER)
-    order.get_by_label("Дата приказа").fill(dt.date.today().isoformat())
-    submit(page, order.get_by_role("button", name="Сформировать приказ"))
-    assert notice(page).startswith("Приказ сформирован.")
-    submit(page, page.get_by_role("button", name="Подписать факсимиле"))
-    assert notice(page) == "Приказ подписан факсимиле."
+    form_and_sign_order(page, ORDER_NUMBER)
     assert f"Приказ № {ORDER_NUMBER}" in page.inner_text("section[aria-labelledby=order-title]")
     with page.expect_download() as info:
         page.get_by_role("link", name="Скачать").click()

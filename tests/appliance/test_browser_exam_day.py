@@ -24,6 +24,7 @@ from browser_exam_day_kit import (PASS_POINTS, build_exam_day, database, downloa
                                   right_answer, same_answer, sheet_line, sheet_row_pattern, shown_answer, sign_in,
                                   submit, wrong_answer)
 from core.config import CONFIG_ENV
+from core.testing_browser import form_and_sign_order
 from core.documents.testing import pdf_text
 from core.models import AttemptAnswer, ExamAttempt, FinishReason, SpkSubmission, Verdict
 from core.services.attempts import THEORY, utcnow
@@ -209,13 +210,7 @@ def form_practice_group(page, base, day):
         submit(page, member.get_by_role("button", name="Допустить", exact=True))
         assert notice(page) == "Соискатель допущен к экзамену."
 
-    order = page.locator("section[aria-labelledby=order-title]")
-    order.get_by_label("Номер приказа").fill(PRACTICE_ORDER)
-    order.get_by_label("Дата приказа").fill(dt.date.today().isoformat())
-    submit(page, order.get_by_role("button", name="Сформировать приказ"))
-    assert notice(page).startswith("Приказ сформирован.")
-    submit(page, page.get_by_role("button", name="Подписать факсимиле"))
-    assert notice(page) == "Приказ подписан факсимиле."
+    form_and_sign_order(page, PRACTICE_ORDER)
     submit(page, page.get_by_role("button", name="Начать экзамен"))
     assert notice(page).startswith("Экзамен начат")
     practice_url = page.url.split("?")[0]
