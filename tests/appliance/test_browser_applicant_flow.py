@@ -18,7 +18,7 @@ import pytest
 
 from browser_flow_kit import (EXAM_TIME, PRICE, SET_PASSWORD_LINK, build_world, file_payload, portrait,
                               rub_to_decimal, scan, statement_1c)
-from appliance.web.render import date_ru
+from core.web.render import date_ru
 from core.config import CONFIG_ENV
 from core.documents.testing import pdf_text
 from core.models import Application, GroupMember

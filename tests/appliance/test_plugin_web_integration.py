@@ -5,8 +5,8 @@ import falcon
 
 from appliance.bootstrap import open_services
 from appliance.web.app import create_app
-from appliance.web.guards import require_cabinet
-from appliance.web.render import render
+from core.web.guards import require_cabinet
+from core.web.render import render
 from core.testing import WebClient
 from core.plugin_api import MenuItem, hookimpl
 from core.plugins import PluginHost

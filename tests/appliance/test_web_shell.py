@@ -19,7 +19,7 @@ def test_errors_are_russian_without_traces(web, people):
 
 
 def test_unexpected_error_shows_russian_500(services, monkeypatch):
-    from appliance.web import auth_pages
+    from core.web import auth_pages
     from appliance.web.app import create_app
     from core.testing import WebClient
 

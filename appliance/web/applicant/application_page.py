@@ -16,7 +16,7 @@ import falcon
 
 from appliance.web.applicant.common import BASE, ApplicantResource, read_upload, send_file
 from appliance.web.applicant.status_line import status_line
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from core import audit
 from core.exceptions import ValidationError
 from core.models import ApplicationDocument, DocumentReview, ExamSlot, Invoice

@@ -14,8 +14,8 @@ from typing import Any, BinaryIO, Callable, Iterator
 
 import falcon
 
-from appliance.web.guards import require_cabinet
-from appliance.web.render import render
+from core.web.guards import require_cabinet
+from core.web.render import render
 from core.context import Services
 from core.exceptions import BlobTooLargeError, ValidationError
 from core.models import Cabinet, User

@@ -10,7 +10,7 @@ from __future__ import annotations
 import falcon
 
 from appliance.web.applicant.common import BASE, ApplicantResource, read_upload, send_file
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from core import audit
 from core.models import Education, WorkRecord
 from core.services import applicant_profile as profiles

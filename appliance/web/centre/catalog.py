@@ -9,7 +9,7 @@ from __future__ import annotations
 import falcon
 
 from appliance.web.centre.common import CentreResource
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from core.exceptions import ValidationError
 from core.models import OrgKind, Qualification
 from core.services import catalog

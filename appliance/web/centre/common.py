@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 
 import falcon
 
-from appliance.web.cabinets import SectionResource
-from appliance.web.guards import require_cabinet
-from appliance.web.render import render
+from core.web.cabinets import SectionResource
+from core.web.guards import require_cabinet
+from core.web.render import render
 from core.context import Services
 from core.exceptions import ValidationError
 from core.models import Cabinet, User

@@ -7,7 +7,7 @@ import math
 import falcon
 
 from appliance.web.centre.common import CentreResource, form_errors, page_links
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from core import audit
 from core.exceptions import MailDeliveryError, ValidationError
 from core.services import auth, catalog

@@ -15,8 +15,8 @@ import falcon
 
 
 from appliance.web.centre.common import CentreResource, form_errors
-from appliance.web.downloads import send_blob
-from appliance.web.forms import read_form
+from core.web.downloads import send_blob
+from core.web.forms import read_form
 from core import audit
 from core.documents.invoice import group_lines
 from core.exceptions import NotFoundError, ValidationError

@@ -4,7 +4,7 @@ from __future__ import annotations
 import falcon
 
 from appliance.web.centre.common import CentreResource, form_errors
-from appliance.web.forms import read_form, read_signature
+from core.web.forms import read_form, read_signature
 from core.exceptions import ValidationError
 from core.services import organisations
 

@@ -11,8 +11,8 @@ import falcon
 
 
 from appliance.web.centre.common import CentreResource, form_errors
-from appliance.web.downloads import send_blob
-from appliance.web.forms import read_form
+from core.web.downloads import send_blob
+from core.web.forms import read_form
 from core import audit
 from core.exceptions import NotFoundError, ValidationError
 from core.models import Application, ApplicationDocument, ApplicationStatusChange, DocumentReview, Invoice, StoredDocument

@@ -12,7 +12,7 @@ import itertools
 import falcon
 
 from appliance.web.centre.common import CentreResource, form_errors
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from core.exceptions import ValidationError
 from core.services import catalog
 from core.services.applicant_profile import Checker

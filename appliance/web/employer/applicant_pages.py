@@ -8,7 +8,7 @@ import falcon
 
 from appliance.web.employer.calendar import WEEKDAYS, month_calendar, parse_month
 from appliance.web.employer.common import BASE, EmployerResource, form_errors, pages
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from core import audit
 from core.exceptions import MailDeliveryError, ValidationError
 from core.services import auth, employer, scheduling

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import falcon
 
-from appliance.web.downloads import send_blob
+from core.web.downloads import send_blob
 from appliance.web.employer.common import BASE, EmployerResource
-from appliance.web.forms import MAX_FIELD, read_form
+from core.web.forms import MAX_FIELD, read_form
 from core import audit
 from core.context import Services
 from core.exceptions import ValidationError

@@ -9,9 +9,9 @@ from __future__ import annotations
 import falcon
 
 from appliance.web.employer.common import BASE, EmployerResource, form_errors, pages
-from appliance.web.downloads import send_blob
+from core.web.downloads import send_blob
 from appliance.web.employer.files import read_upload
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from core import audit
 from core.exceptions import NotFoundError, ValidationError
 from core.models import Invoice, User

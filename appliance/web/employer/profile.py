@@ -4,7 +4,7 @@ from __future__ import annotations
 import falcon
 
 from appliance.web.employer.common import BASE, EmployerResource, form_errors
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from core import audit
 from core.exceptions import ValidationError
 from core.services import employer, organisations

@@ -6,9 +6,9 @@ import logging
 import falcon
 
 from appliance.web.employer.common import form_errors
-from appliance.web.forms import read_form
-from appliance.web.middleware import ensure_session
-from appliance.web.render import render
+from core.web.forms import read_form
+from core.web.middleware import ensure_session
+from core.web.render import render
 from core.context import Services
 from core.exceptions import MailDeliveryError, ValidationError
 from core.services import auth, employer

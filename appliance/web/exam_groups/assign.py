@@ -12,7 +12,7 @@ import math
 import falcon
 
 from appliance.web.exam_groups.common import GroupsResource
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from core import audit
 from core.exceptions import ValidationError
 from core.services import exam_groups

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import falcon
 
-from appliance.web.guards import require_cabinet
-from appliance.web.render import render
+from core.web.guards import require_cabinet
+from core.web.render import render
 from core.context import Services
 from core.models import Cabinet, ExamGroup
 from core.models.exams import GROUP_KIND_TITLES, GROUP_THEORY

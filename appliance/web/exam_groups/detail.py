@@ -13,7 +13,7 @@ import falcon
 
 from appliance.web.exam_groups.common import GroupsResource
 from appliance.web.exam_groups.sheet import group_attempts, group_results
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from core import audit
 from core.exceptions import ValidationError
 from core.models import Admission, ExamGroup, GroupVideo

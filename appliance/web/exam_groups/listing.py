@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import falcon
 
 from appliance.web.exam_groups.common import GroupsResource, form_values, group_form
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from core.exceptions import ValidationError
 from core.services import exam_groups
 

@@ -5,8 +5,8 @@ from typing import Any
 
 import falcon
 
-from appliance.web.guards import require_cabinet
-from appliance.web.render import render
+from core.web.guards import require_cabinet
+from core.web.render import render
 from core.context import Services
 from core.models import Application, Cabinet, ExamGroup, User
 from core.services import commission_facts

@@ -12,10 +12,10 @@ from urllib.parse import quote
 
 import falcon
 
-from appliance.web.downloads import DOCX, send_blob
+from core.web.downloads import DOCX, send_blob
 from appliance.web.expert.common import result_url
 from appliance.web.expert.results import PLAYABLE, ResultResource
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from core import audit
 from core.exceptions import NotFoundError, ValidationError
 from core.models import GroupVideo

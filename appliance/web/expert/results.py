@@ -11,7 +11,7 @@ import falcon
 
 from appliance.web.centre.common import page_links
 from appliance.web.expert.common import RESULTS, ExpertResource, result_url
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from core import audit
 from core.exceptions import ValidationError
 from core.models import Application, GroupVideo, Verdict

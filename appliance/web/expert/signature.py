@@ -8,7 +8,7 @@ from __future__ import annotations
 import falcon
 
 from appliance.web.expert.common import BASE, ExpertResource
-from appliance.web.forms import read_signature
+from core.web.forms import read_signature
 from core.exceptions import ValidationError
 from core.services import facsimile
 

@@ -13,7 +13,7 @@ from core.context import Services
 from core.models import KioskSession
 from core.security import constant_time_equal
 from core.services import kiosk
-from appliance.web.middleware import SAFE_METHODS, client_ip
+from core.web.middleware import SAFE_METHODS, client_ip
 
 KIOSK_COOKIE = "nok_kiosk"
 SIGN_IN_PATH = "/kiosk"

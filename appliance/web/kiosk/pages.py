@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import falcon
 
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from appliance.web.kiosk.guard import (clear_kiosk_cookie, kiosk_token, require_kiosk, set_kiosk_cookie)
-from appliance.web.middleware import SESSION_COOKIE, clear_session_cookie, client_ip, ensure_session
-from appliance.web.render import render
+from core.web.middleware import SESSION_COOKIE, clear_session_cookie, client_ip, ensure_session
+from core.web.render import render
 from core.context import Services
 from core.exceptions import ValidationError
 from core.models import KioskSession

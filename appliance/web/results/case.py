@@ -12,7 +12,7 @@ from typing import Any
 
 import falcon
 
-from appliance.web.forms import read_form
+from core.web.forms import read_form
 from appliance.web.results.common import ResultsResource, duration_text, local_time, points_text
 from core import audit
 from core.exceptions import ValidationError

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import falcon
 
-from appliance.web.guards import require_cabinet
-from appliance.web.menus import find_section
-from appliance.web.render import render
+from core.web.guards import require_cabinet
+from core.web.menus import find_section
+from core.web.render import render
 from core.context import Services
 from core.models import Role
 

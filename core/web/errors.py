@@ -5,7 +5,7 @@ import logging
 
 import falcon
 
-from appliance.web.render import render
+from core.web.render import render
 from core.context import Services
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
 

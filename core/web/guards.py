@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import falcon
 
-from appliance.web.menus import sections_for
+from core.web.menus import sections_for
 from core.models import Cabinet, Role, User
 from core.plugins import PluginHost
 

@@ -5,9 +5,9 @@ import logging
 
 import falcon
 
-from appliance.web.forms import read_form
-from appliance.web.middleware import clear_session_cookie, client_ip, ensure_session, set_session_cookie
-from appliance.web.render import render
+from core.web.forms import read_form
+from core.web.middleware import clear_session_cookie, client_ip, ensure_session, set_session_cookie
+from core.web.render import render
 from core.context import Services
 from core.db import write_transaction
 from core.exceptions import AuthenticationError, MailDeliveryError, ValidationError

@@ -6,9 +6,9 @@ import math
 
 import falcon
 
-from appliance.web.forms import read_form
-from appliance.web.guards import require_cabinet, require_staff_admin
-from appliance.web.render import render
+from core.web.forms import read_form
+from core.web.guards import require_cabinet, require_staff_admin
+from core.web.render import render
 from core import audit
 from core.context import Services
 from core.exceptions import MailDeliveryError, ValidationError

@@ -1,4 +1,4 @@
-"""Jinja2 rendering of Russian pages; templates from the appliance and from enabled plugins."""
+"""Jinja2 rendering of Russian pages; templates of the app, of the shared frame and of enabled plugins."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +8,7 @@ from typing import Any
 import falcon
 import jinja2
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+SHARED_TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 _MONTHS_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
                     "октября", "ноября", "декабря")
@@ -24,8 +24,10 @@ def date_ru(value: dt.date | dt.datetime | None, with_time: bool = False) -> str
     return text
 
 
-def make_environment(extra_dirs: list[Path] | None = None) -> jinja2.Environment:
-    loader = jinja2.FileSystemLoader([str(TEMPLATE_DIR), *(str(d) for d in extra_dirs or [])])
+def make_environment(app_dirs: list[Path] | None = None, plugin_dirs: list[Path] | None = None) -> jinja2.Environment:
+    """Templates of the app first, then the shared frame's, then the enabled plugins'."""
+    dirs = [*(app_dirs or []), SHARED_TEMPLATE_DIR, *(plugin_dirs or [])]
+    loader = jinja2.FileSystemLoader([str(d) for d in dirs])
     env = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html"]),
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["date_ru"] = date_ru
