@@ -11,6 +11,8 @@ from core.mail import Mailer
 from core.migrations import CORE_MIGRATIONS, Component, migrate
 from core.models import CORE_MODELS
 from core.plugins import PluginHost
+from federation.migrations import FEDERATION_MIGRATIONS
+from federation.models import FEDERATION_MODELS
 
 
 def blob_master_key(db_key: str) -> bytes:
@@ -19,10 +21,11 @@ def blob_master_key(db_key: str) -> bytes:
 
 
 def components(plugins: PluginHost) -> list[Component]:
-    """The core and each active plugin, with their tables and migrations."""
+    """The core, the federation outbox and each active plugin, with their tables and migrations."""
     models, migrations = plugins.models(), plugins.migrations()
     names = sorted(set(models) | set(migrations))
     return [Component("core", list(CORE_MODELS), list(CORE_MIGRATIONS)),
+            Component("federation", list(FEDERATION_MODELS), list(FEDERATION_MIGRATIONS)),
             *(Component(name, list(models.get(name, [])), list(migrations.get(name, []))) for name in names)]
 
 

@@ -1,8 +1,7 @@
 """The central registry's database: PostgreSQL in production, SQLite for the demo.
 
-Same models and migrations as the appliance (core), so data typed on an appliance keeps
-its shape in the registry. The registry's web app and bundle ingestion come with the
-federation issue; this module is what they will open.
+Same core models and migrations as the appliance, so data typed on an appliance keeps its
+shape in the registry, plus the registry's own tables (component «central»).
 """
 from __future__ import annotations
 
@@ -14,6 +13,8 @@ import peewee
 from core.db import open_database_url, use_database
 from core.migrations import CORE_MIGRATIONS, Component, migrate
 from core.models import CORE_MODELS
+from central.migrations import CENTRAL_MIGRATIONS
+from central.models import CENTRAL_MODELS
 
 DATABASE_URL_ENV = "DATABASE_URL"
 DEFAULT_SQLITE = Path("var") / "central.db"
@@ -29,7 +30,8 @@ def database_url() -> str:
 
 
 def central_components() -> list[Component]:
-    return [Component("core", list(CORE_MODELS), list(CORE_MIGRATIONS))]
+    return [Component("core", list(CORE_MODELS), list(CORE_MIGRATIONS)),
+            Component("central", list(CENTRAL_MODELS), list(CENTRAL_MIGRATIONS))]
 
 
 def open_central_database(url: str | None = None) -> peewee.Database:

@@ -43,7 +43,7 @@ from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 from core.exceptions import PermanentError
 
 VERSION = 1
-KINDS = frozenset({"exam_result", "video_part", "reference_snapshot", "ack"})
+KINDS = frozenset({"exam_result", "video_part", "exam_schedule", "reference_request", "reference_snapshot", "ack"})
 MIB = 1024 * 1024
 DEFAULT_MAX_SIZE = 256 * MIB
 MAX_HEADER_SIZE = 1 * MIB

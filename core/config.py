@@ -50,6 +50,12 @@ class Config:
     # tests lower it for speed. None keeps SQLCipher's default.
     kdf_iter: int | None = None
     database_url: str | None = None  # central registry only: postgresql://… or sqlite:///…
+    # Central registry only: where its ZeroMQ receiver binds, and the address appliances are told
+    # to connect to at enrolment (the bind address when empty).
+    registry_bind: str = "tcp://127.0.0.1:7701"
+    registry_endpoint: str = ""
+    # Appliance only: seconds between two passes of the federation worker (`nok federation sync`).
+    federation_interval_seconds: int = 5
 
     @property
     def db_path(self) -> Path:

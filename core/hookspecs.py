@@ -226,6 +226,20 @@ def nok_kiosk_signed_in(session: object, client_ip: str | None) -> None:
 
 
 @hookspec
+def nok_result_video(application: object) -> list[dict] | None:
+    """List the recordings of a candidate that travel to the СПК with their result.
+
+    Called by ``PluginHost.result_video()`` on the appliance when «Отправить в СПК» is turned
+    into a federation bundle (``federation.result_parts``). ``application`` is the core
+    ``Application``. Return one dict per file kept in the appliance's blob store:
+    ``{"digest": sha256 hex of the file = its blob digest, "size": int, "title": Russian
+    title, "meta": {…JSON-able: recording id, stream kind, started_at, ended_at…}}``; core lists
+    them in the result bundle and sends each file as chunked ``video_part`` bundles. ``None``
+    or ``[]`` when the plugin has no recording of this candidate. Read-only.
+    """
+
+
+@hookspec
 def nok_bundle_received(bundle: object) -> None:
     """React to a verified federation bundle being accepted.
 

@@ -426,6 +426,17 @@ class PluginHost:
         """Tell the plugins a candidate signed in at a station; call inside the sign-in transaction."""
         self._call("nok_kiosk_signed_in", session=session, client_ip=client_ip)
 
+    def result_video(self, application: object) -> list[dict]:
+        """The plugins' recordings of a candidate that go to the СПК with the result (read-only)."""
+        found: list[dict] = []
+        for plugin, value in self._call("nok_result_video", application=application):
+            for item in self._as_list(plugin, "nok_result_video", value):
+                if not (isinstance(item, dict) and isinstance(item.get("digest"), str)
+                        and isinstance(item.get("size"), int) and isinstance(item.get("title"), str)):
+                    raise PluginError(f"Плагин «{plugin}»: {item!r} не описание видеозаписи.")
+                found.append({**item, "meta": dict(item.get("meta") or {})})
+        return found
+
     def bundle_received(self, bundle: object) -> None:
         """Tell the plugins a verified bundle was accepted; call inside the ingesting transaction."""
         self._call("nok_bundle_received", bundle=bundle)

@@ -26,6 +26,8 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, ClassVar, Mapping
 
+from core.exceptions import ValidationError
+
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
@@ -282,6 +284,14 @@ class ExportTarget(Provider):
         ``document_id`` is its stable id in НОК-Платформа, ``payload`` its JSON-like
         content. Raise ``ValidationError`` for a kind the target does not accept.
         """
+
+    def export_files(self, records: list[Mapping[str, Any]]) -> list[tuple[str, str, bytes]]:
+        """The same records as files for a manual upload: ``[(filename, content_type, bytes)]``.
+
+        ``records`` are the payloads ``export`` would get, each with ``"kind"`` and
+        ``"document_id"`` added. A target without a file format raises ``ValidationError``.
+        """
+        raise ValidationError(f"«{self.title}» не формирует файлов выгрузки.")
 
 
 #: Every provider kind: the base class and the hook that registers it.

@@ -1,8 +1,8 @@
 """Federation keys — ключи комплекса и реестра.
 
-An appliance holds an Ed25519 signing key (it signs bundles) and a ZeroMQ CURVE key pair (it
-authenticates the transport). The registry holds the same two plus an X25519 key for HPKE:
-appliances seal bundles to its public half, so only the registry needs the private one.
+Each side holds an Ed25519 signing key (it signs bundles and acknowledgements), an X25519 key
+for HPKE (the other side seals to its public half: results go to the registry, reference
+snapshots to the appliance) and a ZeroMQ CURVE key pair (it authenticates the transport).
 
 Keys are stored as one file each in a directory; every file is created with
 ``os.open(O_CREAT | O_EXCL, 0o600)``, so saving never overwrites an existing key and the file is
@@ -72,15 +72,17 @@ class CurveKeyPair:
 
 @dataclass(frozen=True)
 class ApplianceKeys:
-    """Ключи комплекса: подпись пакетов (Ed25519) и транспорт (CURVE)."""
+    """Ключи комплекса: подпись пакетов (Ed25519), приём снимков справочников (X25519/HPKE), CURVE."""
 
     signing_key: Ed25519PrivateKey
+    hpke_key: X25519PrivateKey
     curve: CurveKeyPair
 
     def public_info(self) -> dict[str, str]:
         return {
             "role": ROLE_APPLIANCE,
             "signing_public_key": _raw_public_hex(self.signing_key.public_key()),
+            "hpke_public_key": _raw_public_hex(self.hpke_key.public_key()),
             "curve_public_key": self.curve.public_z85,
         }
 
@@ -89,6 +91,7 @@ class ApplianceKeys:
             Path(directory),
             {
                 SIGNING_KEY_FILE: _raw_private(self.signing_key),
+                HPKE_KEY_FILE: _raw_private(self.hpke_key),
                 CURVE_SECRET_FILE: self.curve.secret,
                 CURVE_PUBLIC_FILE: self.curve.public,
             },
@@ -97,7 +100,7 @@ class ApplianceKeys:
     @classmethod
     def load(cls, directory: str | os.PathLike[str]) -> ApplianceKeys:
         d = Path(directory)
-        return cls(signing_key=_load_signing_key(d), curve=_load_curve(d))
+        return cls(signing_key=_load_signing_key(d), hpke_key=_load_hpke(d), curve=_load_curve(d))
 
 
 @dataclass(frozen=True)
@@ -130,12 +133,7 @@ class RegistryKeys:
     @classmethod
     def load(cls, directory: str | os.PathLike[str]) -> RegistryKeys:
         d = Path(directory)
-        raw = _read_key_file(d / HPKE_KEY_FILE, RAW_KEY_SIZE, "ключ HPKE (X25519)")
-        return cls(
-            signing_key=_load_signing_key(d),
-            hpke_key=X25519PrivateKey.from_private_bytes(raw),
-            curve=_load_curve(d),
-        )
+        return cls(signing_key=_load_signing_key(d), hpke_key=_load_hpke(d), curve=_load_curve(d))
 
 
 @dataclass(frozen=True)
@@ -145,7 +143,7 @@ class PublicKeys:
     role: str
     signing_public_key: Ed25519PublicKey
     curve_public_key: bytes
-    hpke_public_key: X25519PublicKey | None = None
+    hpke_public_key: X25519PublicKey
 
     @classmethod
     def from_info(cls, info: Mapping[str, Any]) -> PublicKeys:
@@ -153,22 +151,14 @@ class PublicKeys:
         if not isinstance(info, Mapping):
             raise KeyStoreError("Открытые ключи должны быть переданы JSON-объектом")
         role = info.get("role")
-        if role == ROLE_APPLIANCE:
-            expected = {"role", "signing_public_key", "curve_public_key"}
-        elif role == ROLE_REGISTRY:
-            expected = {"role", "signing_public_key", "hpke_public_key", "curve_public_key"}
-        else:
+        if role not in (ROLE_APPLIANCE, ROLE_REGISTRY):
             raise KeyStoreError(f"Неизвестная роль владельца ключей: {role!r}")
-        if set(info) != expected:
+        if set(info) != {"role", "signing_public_key", "hpke_public_key", "curve_public_key"}:
             raise KeyStoreError("Набор полей с открытыми ключами не соответствует роли")
         signing = Ed25519PublicKey.from_public_bytes(
             _hex_key(info["signing_public_key"], "открытый ключ подписи")
         )
-        hpke = None
-        if role == ROLE_REGISTRY:
-            hpke = X25519PublicKey.from_public_bytes(
-                _hex_key(info["hpke_public_key"], "открытый ключ HPKE")
-            )
+        hpke = X25519PublicKey.from_public_bytes(_hex_key(info["hpke_public_key"], "открытый ключ HPKE"))
         curve = info["curve_public_key"]
         if not (isinstance(curve, str) and curve.isascii()):
             raise KeyStoreError("Открытый ключ CURVE должен быть строкой Z85")
@@ -176,7 +166,11 @@ class PublicKeys:
 
 
 def generate_appliance_keys() -> ApplianceKeys:
-    return ApplianceKeys(signing_key=Ed25519PrivateKey.generate(), curve=CurveKeyPair.generate())
+    return ApplianceKeys(
+        signing_key=Ed25519PrivateKey.generate(),
+        hpke_key=X25519PrivateKey.generate(),
+        curve=CurveKeyPair.generate(),
+    )
 
 
 def generate_registry_keys() -> RegistryKeys:
@@ -278,6 +272,10 @@ def _read_key_file(path: Path, size: int, what: str) -> bytes:
 def _load_signing_key(directory: Path) -> Ed25519PrivateKey:
     raw = _read_key_file(directory / SIGNING_KEY_FILE, RAW_KEY_SIZE, "ключ подписи (Ed25519)")
     return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def _load_hpke(directory: Path) -> X25519PrivateKey:
+    return X25519PrivateKey.from_private_bytes(_read_key_file(directory / HPKE_KEY_FILE, RAW_KEY_SIZE, "ключ HPKE (X25519)"))
 
 
 def _load_curve(directory: Path) -> CurveKeyPair:

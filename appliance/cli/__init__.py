@@ -28,7 +28,8 @@ install_russian_click()  # before any command is built: click.Path() translates 
 
 from appliance.cli import (audit_commands, demo_commands, exam_commands, mail_commands,  # noqa: E402
                            plugin_commands, setup_commands, user_commands)
-from appliance.cli import kos  # noqa: E402
+from appliance.cli import federation_commands, kos  # noqa: E402
+from central import cli as central_cli  # noqa: E402
 from appliance.cli.errors import CliError, russian_errors  # noqa: E402
 from appliance.cli.plugin_warnings import cli_logging  # noqa: E402
 from appliance.cli.state import CliState, pass_state  # noqa: E402
@@ -79,4 +80,7 @@ for _command in (setup_commands.init, setup_commands.migrate_command, setup_comm
     main.add_command(_command)
 del _command
 main.add_command(kos.kos_commands)
+main.add_command(federation_commands.federation_commands)
+# One `nok` for both programs: the registry's commands live in `central.cli` (ADR 0008).
+main.add_command(central_cli.central_commands)
 russian_metavars(main)

@@ -57,7 +57,7 @@ def test_appliance_roundtrip_and_modes_despite_permissive_umask(tmp_path):
         keys.save(tmp_path)
     finally:
         os.umask(old)
-    assert {p.name for p in tmp_path.iterdir()} == {SIGNING_KEY_FILE, CURVE_SECRET_FILE, CURVE_PUBLIC_FILE}
+    assert {p.name for p in tmp_path.iterdir()} == {SIGNING_KEY_FILE, HPKE_KEY_FILE, CURVE_SECRET_FILE, CURVE_PUBLIC_FILE}
     for p in tmp_path.iterdir():
         assert stat.S_IMODE(p.stat().st_mode) == 0o600
     assert ApplianceKeys.load(tmp_path).public_info() == keys.public_info()
@@ -137,7 +137,7 @@ def test_public_info_is_json_and_parses_back():
     parsed.signing_public_key.verify(registry.signing_key.sign(msg), msg)
 
     appliance = PublicKeys.from_info(generate_appliance_keys().public_info())
-    assert appliance.role == "appliance" and appliance.hpke_public_key is None
+    assert appliance.role == "appliance" and appliance.hpke_public_key is not None
 
 
 @pytest.mark.parametrize(

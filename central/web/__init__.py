@@ -1,0 +1,1 @@
+"""The СПК registry's web app: the СПК cabinet, public certificate verification, appliance enrolment."""
