@@ -54,6 +54,10 @@ class Config:
     # to connect to at enrolment (the bind address when empty).
     registry_bind: str = "tcp://127.0.0.1:7701"
     registry_endpoint: str = ""
+    # Central registry only: the НАРК endpoint of the export target (none: the СПК uploads the file
+    # by hand and types the registration numbers in) and its access token.
+    nark_url: str = ""
+    nark_token: str = ""
     # Appliance only: seconds between two passes of the federation worker (`nok federation sync`).
     federation_interval_seconds: int = 5
 

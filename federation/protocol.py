@@ -71,7 +71,9 @@ def make_ack(signing_key: Ed25519PrivateKey, *, status: str, bundle_id: str, ser
              **extra: Any) -> bytes:
     """The registry's signed answer: 64-byte Ed25519 signature followed by canonical JSON.
 
-    ``extra`` carries ``next_offset`` (video_part), ``snapshot_b64`` and ``version`` (snapshots).
+    ``extra`` carries ``next_offset`` (video_part), ``snapshot_b64`` and ``version`` (snapshots) and,
+    in every ack, ``reference_version`` — the registry's newest reference version, so the appliance
+    knows when to pull.
     """
     if status not in ACK_STATUSES:
         raise ValueError(f"unknown ack status {status!r}")
