@@ -34,6 +34,8 @@ THEORY = Section("theory", "Теория", "Запись на теорию, гр
 APPLICATIONS = Section("applications", "Заявления",
                        "Очередь заявлений соискателей и работодателей: проверка документов, договор и счёт.")
 SCHEDULE = Section("schedule", "Расписание", "Дни и время экзаменов по квалификациям, число мест.")
+REGISTRY = Section("registry", "Связь с СПК",
+                   "Подключение к реестру СПК, отправленные результаты и видеозаписи, справочники СПК.")
 PRACTICE = Section("practice", "Практика", "Группы на практику, практические задания и защита портфолио.")
 
 MENUS: dict[Cabinet, tuple[Section, ...]] = {
@@ -51,10 +53,10 @@ MENUS: dict[Cabinet, tuple[Section, ...]] = {
     Cabinet.COK: (
         STAFF, APPLICATIONS, THEORY, PRACTICE, EXPERTS, QUALIFICATIONS, SCHEDULE, RESULTS,
         Section("settlements", "Взаиморасчёты", "Контроль взаиморасчётов между ЦОК и площадками."),
-        PROFILE, SIGNATURE,
+        REGISTRY, PROFILE, SIGNATURE,
     ),
-    Cabinet.VENUE: (STAFF, APPLICATIONS, THEORY, PRACTICE, EXPERTS, QUALIFICATIONS, SCHEDULE, RESULTS, PROFILE,
-                    SIGNATURE),
+    Cabinet.VENUE: (STAFF, APPLICATIONS, THEORY, PRACTICE, EXPERTS, QUALIFICATIONS, SCHEDULE, RESULTS, REGISTRY,
+                    PROFILE, SIGNATURE),
     Cabinet.EXPERT: (replace(RESULTS, ready=True), replace(SIGNATURE, ready=True)),
     Cabinet.APPLICANT: (
         Section("personal", "Личные данные", "ФИО, СНИЛС, паспорт, фото, образование, трудовая деятельность."),
