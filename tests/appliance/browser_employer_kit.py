@@ -19,7 +19,7 @@ from decimal import Decimal
 import cv2
 import numpy as np
 
-from appliance.demo import SBER_MOSCOW, inn10, ogrn13, settlement_account
+from core.demo_data import SBER_MOSCOW, inn10, ogrn13, settlement_account
 from core import audit
 from core.models import (Application, ApplicantProfile, ExamSlot, Invoice, Price, ProfStandard,
                          Qualification, QualificationOffer, User)

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from appliance import cli, demo
+from core import demo_data
 from appliance.bootstrap import open_services
 from appliance.demo import DEFAULT_PASSWORD, DemoLogin, is_demo_loaded, load_demo
 from core.audit import AuditRecord, verify_chain
@@ -47,10 +48,10 @@ def demo_db(demo_config):
 
 def test_check_digit_helpers_match_real_numbers():
     # Public requisites of ПАО Сбербанк: ИНН 7707083893, ОГРН 1027700132195, БИК 044525225.
-    assert demo.inn10("770708389") == "7707083893"
-    assert demo.ogrn13("102770013219") == "1027700132195"
-    assert demo.correspondent_account("044525225") == "30101810400000000225"
-    account = demo.settlement_account("044525225", "40702", "38000012345")
+    assert demo_data.inn10("770708389") == "7707083893"
+    assert demo_data.ogrn13("102770013219") == "1027700132195"
+    assert demo_data.correspondent_account("044525225") == "30101810400000000225"
+    account = demo_data.settlement_account("044525225", "40702", "38000012345")
     assert validate_settlement_account(account, "044525225") == account
 
 
@@ -155,7 +156,7 @@ def test_demo_logins_authenticate_and_audit_is_by_system(demo_db, demo_config):
 
 
 def test_invalid_demo_requisite_fails_loudly(demo_db, monkeypatch):
-    fields = demo.ORGANISATIONS[1].fields
+    fields = demo_data.ORGANISATIONS[1].fields
     monkeypatch.setitem(fields, "inn", fields["inn"][:-1] + str((int(fields["inn"][-1]) + 1) % 10))
     with pytest.raises(ValidationError, match="Ошибка в демо-данных .*ИНН"):
         load_demo(PASSWORD)

@@ -13,7 +13,7 @@ import re
 import pytest
 from markupsafe import escape
 
-from appliance.demo import SBER_MOSCOW, inn10, ogrn13, settlement_account
+from core.demo_data import SBER_MOSCOW, inn10, ogrn13, settlement_account
 from core.models import (DocumentKind, ExamSlot, GroupApplication, GroupApplicationRow, OrgKind, ProfStandard,
                          Qualification, QualificationOffer, Role, StoredDocument)
 from core.services import group_applications as groups

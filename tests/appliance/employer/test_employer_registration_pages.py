@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from appliance.demo import inn10, ogrn13
+from core.demo_data import inn10, ogrn13
 from core.models import Organisation, OutgoingMail, Role, User
 from employer_world import form_page  # noqa: F401 (fixture)
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from appliance.demo import SBER_MOSCOW, inn10, ogrn13, settlement_account
+from core.demo_data import SBER_MOSCOW, inn10, ogrn13, settlement_account
 from core.blobstore import BlobStore
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
 from core.models import (ApplicantProfile, Application, ApplicationStatusChange, AuditRecord, ExamSlot,
