@@ -1,8 +1,9 @@
 """Подключение комплексов к реестру: one-time codes, the enrolment exchange, revocation.
 
-The СПК issues a code for one ЦОК or venue; only its hash is stored, so a leaked database does not
-leak live codes. The appliance proves it knows the code with an HMAC over its public keys, the
-registry answers with its own keys under an HMAC keyed by the same code (docs/federation.md), and
+The СПК issues a code for one ЦОК or venue; the code itself is never stored nor sent: the registry
+keeps its id (a hash) and the MAC key derived from it. The appliance sends the id and proves it knows
+the code with an HMAC over its public keys, the registry answers with its own keys under an HMAC by
+the same key (docs/federation.md), and
 pins the appliance's keys (`Appliance`). Failed attempts are written to the audit log, which also
 serves as the per-address throttle shared by every web worker.
 """
@@ -18,7 +19,7 @@ from central.bootstrap import load_registry_keys
 from central.models import Appliance, ApplianceStatus, EnrolmentCode
 from core import audit
 from core.audit import AuditRecord
-from core.bundle import _APPLIANCE_ID as APPLIANCE_ID_RE
+from core.bundle import APPLIANCE_ID_RE
 from core.context import Services
 from core.db import is_sqlite, write_transaction
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
@@ -31,7 +32,7 @@ from federation.keys import ROLE_APPLIANCE, KeyStoreError, PublicKeys
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXYZ234679"
 CODE_LENGTH = 16
 MAX_HOURS = 24 * 30
-REQUEST_FIELDS = frozenset({"appliance_id", "title", "keys", "code", "mac"})
+REQUEST_FIELDS = frozenset({"appliance_id", "title", "keys", "code_id", "mac"})
 FAILED_ACTION = "enrol_refused"
 THROTTLE_ATTEMPTS = 10
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
@@ -83,7 +84,7 @@ def issue_code(organisation: Organisation, title: str, user: User | None, hours:
         raise ValidationError(f"Срок действия кода — от 1 до {MAX_HOURS} часов.", field="hours")
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     with write_transaction():
-        EnrolmentCode.create(organisation=organisation, code_hash=protocol.code_hash(raw), title=title,
+        EnrolmentCode.create(organisation=organisation, code_hash=protocol.code_hash(raw), mac_key=protocol.code_mac_key(raw), title=title,
                              created_by=user, expires_at=_now() + dt.timedelta(hours=hours))
     return format_code(raw)
 
@@ -113,7 +114,7 @@ def _check_shape(request: Any) -> tuple[str, str, dict, str, str]:
         raise ValidationError("Идентификатор комплекса может содержать только латинские буквы, цифры и знаки . _ : - "
                               "и должен начинаться с буквы или цифры.")
     title = _text(request, "title", "название комплекса", 200)
-    code = _text(request, "code", "код подключения", 64)
+    code = _text(request, "code_id", "идентификатор кода подключения", 64)
     mac = _text(request, "mac", "подтверждение кода", 128)
     keys = request["keys"]
     if not isinstance(keys, dict):
@@ -121,8 +122,8 @@ def _check_shape(request: Any) -> tuple[str, str, dict, str, str]:
     return appliance_id, title, keys, code, mac
 
 
-def _locked_code(db: peewee.Database, code: str) -> EnrolmentCode:
-    query = EnrolmentCode.select().where(EnrolmentCode.code_hash == protocol.code_hash(code))
+def _locked_code(db: peewee.Database, code_id: str) -> EnrolmentCode:
+    query = EnrolmentCode.select().where(EnrolmentCode.code_hash == code_id)
     if not is_sqlite(db):
         query = query.for_update()  # two requests with one code: the second waits and sees it used
     row = query.first()
@@ -141,14 +142,12 @@ def enrol(services: Services, request: Any) -> dict[str, Any]:
     Raises `ValidationError` for a malformed request and `PermissionDeniedError` for a wrong,
     used or expired code or a MAC that does not match; nothing is stored then.
     """
-    appliance_id, _title, keys_info, code, mac = _check_shape(request)  # the СПК's title for it wins
-    if not protocol.normalise_code(code):
-        raise PermissionDeniedError("Код подключения неверен. Проверьте код или получите новый в кабинете СПК.")
+    appliance_id, _title, keys_info, code_id, mac = _check_shape(request)  # the СПК's title for it wins
     registry_keys = load_registry_keys(services.config)
     with write_transaction(services.db):
-        row = _locked_code(services.db, code)
+        row = _locked_code(services.db, code_id)
         try:
-            protocol.check_enrol_mac(code, ROLE_APPLIANCE, {"appliance_id": appliance_id, "keys": keys_info}, mac)
+            protocol.check_keyed_mac(row.mac_key, ROLE_APPLIANCE, {"appliance_id": appliance_id, "keys": keys_info}, mac)
         except protocol.ProtocolError:
             raise PermissionDeniedError("Подтверждение кода подключения не совпадает: запрос искажён "
                                         "или код введён неверно.") from None
@@ -176,7 +175,7 @@ def enrol(services: Services, request: Any) -> dict[str, Any]:
         row.save()
     endpoint = services.config.registry_endpoint or services.config.registry_bind
     info = {"registry_endpoint": endpoint, "keys": registry_keys.public_info()}
-    return {**info, "mac": protocol.enrol_mac(code, "registry", info)}
+    return {**info, "mac": protocol.keyed_mac(row.mac_key, "registry", info)}
 
 
 # --- throttle ------------------------------------------------------------------------------------

@@ -48,7 +48,8 @@ class EnrolmentCode(AuditedModel):
     """Одноразовый код подключения комплекса, выданный в кабинете СПК (хранится только хеш)."""
 
     organisation = peewee.ForeignKeyField(Organisation, on_delete="CASCADE")
-    code_hash = peewee.CharField(max_length=64, unique=True)  # sha256 of the normalised code
+    code_hash = peewee.CharField(max_length=64, unique=True)  # protocol.code_hash: the code's public id
+    mac_key = peewee.CharField(max_length=64)  # protocol.code_mac_key: checks and signs the enrolment MACs
     title = peewee.CharField(max_length=200)  # what the appliance will be called
     created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
     created_at = peewee.DateTimeField(default=_now)
@@ -57,7 +58,7 @@ class EnrolmentCode(AuditedModel):
     appliance = peewee.ForeignKeyField(Appliance, null=True, on_delete="SET NULL")
 
     class Meta:
-        audit_masked = ("code_hash",)
+        audit_masked = ("code_hash", "mac_key")
 
 
 class ReceivedBundle(BaseModel):

@@ -7,7 +7,6 @@ enrolled appliance (whose private keys the test holds) and `add_result()` for re
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import pytest
 
 from core.config import Config
 from core.models import OrgKind, ProfStandard, Qualification, Role
+from central.results_ingest import person_key  # noqa: F401 (re-exported for tests)
 from core.testing import TEST_PASSWORD, WebClient, make_config
 
 RESULT_FORMAT = "nok-result-bundle/1"
@@ -139,12 +139,6 @@ def result_document(*, application_id: int, number: str, full_name: str, snils: 
         "documents": documents or [],
         "video": video or [],
     }
-
-
-def person_key(snils: str | None, full_name: str, birth_date: str | None) -> str:
-    """«Личное дело» key: the СНИЛС when known, else ФИО + date of birth (never stored in clear)."""
-    basis = f"snils:{''.join(ch for ch in snils if ch.isdigit())}" if snils else f"name:{full_name.lower()}|{birth_date}"
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
 
 
 @dataclass

@@ -58,7 +58,7 @@ _HEADER_KEYS = frozenset({"bundle_id", "kind", "appliance_id", "serial", "create
 _PART_KEYS = frozenset({"name", "sha256", "size"})
 # Part names may end up as file names on the registry: keep them boring.
 _PART_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
-_APPLIANCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+APPLIANCE_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _U32 = struct.Struct(">I")
@@ -326,7 +326,7 @@ def _validate_header(h: dict[str, Any]) -> None:
         raise BundleFormatError("Идентификатор пакета должен быть UUID версии 4")
     if not (isinstance(h["kind"], str) and h["kind"] in KINDS):
         raise BundleFormatError(f"Неизвестный вид пакета: {h['kind']!r}")
-    if not (isinstance(h["appliance_id"], str) and _APPLIANCE_ID.fullmatch(h["appliance_id"])):
+    if not (isinstance(h["appliance_id"], str) and APPLIANCE_ID_RE.fullmatch(h["appliance_id"])):
         raise BundleFormatError("Недопустимый идентификатор комплекса")
     serial = h["serial"]
     if not (_is_int(serial) and 1 <= serial <= MAX_SERIAL):

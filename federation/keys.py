@@ -194,22 +194,22 @@ def _raw_public_hex(key: Ed25519PublicKey | X25519PublicKey) -> str:
 
 def _hex_key(value: Any, what: str) -> bytes:
     if not isinstance(value, str) or len(value) != 2 * RAW_KEY_SIZE:
-        raise KeyStoreError(f"{what.capitalize()} должен быть строкой из {2 * RAW_KEY_SIZE} hex-символов")
+        raise KeyStoreError(f"{what[0].upper() + what[1:]} должен быть строкой из {2 * RAW_KEY_SIZE} hex-символов")
     try:
         return bytes.fromhex(value)
     except ValueError:
-        raise KeyStoreError(f"{what.capitalize()} записан не в шестнадцатеричном виде") from None
+        raise KeyStoreError(f"{what[0].upper() + what[1:]} записан не в шестнадцатеричном виде") from None
 
 
 def _check_z85(value: bytes, what: str) -> bytes:
     if len(value) != Z85_KEY_SIZE:
-        raise KeyStoreError(f"{what.capitalize()} должен занимать {Z85_KEY_SIZE} символов Z85")
+        raise KeyStoreError(f"{what[0].upper() + what[1:]} должен занимать {Z85_KEY_SIZE} символов Z85")
     try:
         decoded = z85.decode(value)
     except (ValueError, KeyError, IndexError, binascii.Error):
-        raise KeyStoreError(f"{what.capitalize()} записан не в кодировке Z85") from None
+        raise KeyStoreError(f"{what[0].upper() + what[1:]} записан не в кодировке Z85") from None
     if len(decoded) != RAW_KEY_SIZE:
-        raise KeyStoreError(f"{what.capitalize()} имеет неверную длину")
+        raise KeyStoreError(f"{what[0].upper() + what[1:]} имеет неверную длину")
     return value
 
 

@@ -10,7 +10,8 @@
   ``data``. The registry appends a chunk only at its expected offset and always answers with the
   offset it expects next, so a sender resumes from there after any break.
 * **Enrolment.** Both sides prove knowledge of the one-time code with an HMAC over their public
-  keys, so nobody who does not know the code can substitute keys in between.
+  keys, so nobody who does not know the code can substitute keys in between. The code never travels:
+  the request names it by ``code_hash`` (its id) and the registry keeps the MAC key derived from it.
 """
 from __future__ import annotations
 
@@ -143,16 +144,36 @@ def normalise_code(code: str) -> str:
 
 
 def code_hash(code: str) -> str:
-    """What the registry stores of a one-time code."""
+    """The code's public id: the appliance sends it as ``code_id``, the registry finds the code by it."""
     return hashlib.sha256(b"nok enrolment code v1\x00" + normalise_code(code).encode("ascii")).hexdigest()
 
 
+def code_mac_key(code: str) -> str:
+    """The MAC key derived from the code (hex). The registry stores it; it never travels."""
+    return hashlib.sha256(b"nok enrolment mac v1\x00" + normalise_code(code).encode("ascii")).hexdigest()
+
+
+def keyed_mac(mac_key: str, role: str, info: Mapping[str, Any]) -> str:
+    """HMAC-SHA256 under ``mac_key`` over the sender's role and public information."""
+    return hmac.new(bytes.fromhex(mac_key), role.encode("ascii") + b"\x00" + canonical_json(dict(info)),
+                    hashlib.sha256).hexdigest()
+
+
+def check_keyed_mac(mac_key: str, role: str, info: Mapping[str, Any], mac: str) -> None:
+    if not isinstance(mac, str) or not hmac.compare_digest(keyed_mac(mac_key, role, info), mac):
+        raise ProtocolError("Код подключения неверен или ответ подменён")
+
+
 def enrol_mac(code: str, role: str, info: Mapping[str, Any]) -> str:
-    """HMAC-SHA256 keyed by the code over the sender's role and public information."""
-    key = hashlib.sha256(b"nok enrolment mac v1\x00" + normalise_code(code).encode("ascii")).digest()
-    return hmac.new(key, role.encode("ascii") + b"\x00" + canonical_json(dict(info)), hashlib.sha256).hexdigest()
+    """The MAC a holder of the plain code computes (the appliance; tests acting as the registry)."""
+    return keyed_mac(code_mac_key(code), role, info)
 
 
 def check_enrol_mac(code: str, role: str, info: Mapping[str, Any], mac: str) -> None:
-    if not isinstance(mac, str) or not hmac.compare_digest(enrol_mac(code, role, info), mac):
-        raise ProtocolError("Код подключения неверен или ответ подменён")
+    check_keyed_mac(code_mac_key(code), role, info, mac)
+
+
+def enrol_request(code: str, *, appliance_id: str, title: str, keys: Mapping[str, Any]) -> dict[str, Any]:
+    """The appliance's enrolment request: the code itself is never sent, only its id and a MAC by it."""
+    return {"appliance_id": appliance_id, "title": title, "keys": dict(keys), "code_id": code_hash(code),
+            "mac": enrol_mac(code, "appliance", {"appliance_id": appliance_id, "keys": dict(keys)})}

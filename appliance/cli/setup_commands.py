@@ -3,7 +3,8 @@
 `nok init` writes the key file (mode 0600 from the first byte), the config and an encrypted,
 migrated database, and refuses to overwrite an existing installation without `--force`
 (a new key makes the old database unreadable). `nok serve` migrates, then replaces itself
-with gunicorn, so the process a service manager started is the web server itself.
+with gunicorn, so the process a service manager started is the web server itself; the gunicorn
+master runs `nok federation sync` as its child (`federation.companion`).
 """
 from __future__ import annotations
 
@@ -127,9 +128,13 @@ def migrate_command(state: CliState) -> None:
 
 
 def gunicorn_argv(config: Config, bind: str, workers: int) -> list[str]:
-    """The command line `nok serve` execs: gunicorn with the app factory, access log to stdout."""
-    return [sys.executable, "-m", "gunicorn", "--no-control-socket", "--bind", bind, "--workers", str(workers),
-            "--timeout", str(config.request_timeout_seconds),
+    """The command line `nok serve` execs: gunicorn with the app factory, access log to stdout.
+
+    Its config module `federation.companion` makes the gunicorn master start `nok federation sync`
+    with the same config and stop it when the server stops.
+    """
+    return [sys.executable, "-m", "gunicorn", "--no-control-socket", "--config", "python:federation.companion",
+            "--bind", bind, "--workers", str(workers), "--timeout", str(config.request_timeout_seconds),
             "--access-logfile", "-", "--error-logfile", "-", "--name", "nok",
             "appliance.wsgi:application()"]
 
@@ -142,7 +147,7 @@ def gunicorn_argv(config: Config, bind: str, workers: int) -> list[str]:
 @click.option("--check", is_flag=True, help="Только проверить настройки и базу данных, не запуская сервер.")
 @pass_state
 def serve(state: CliState, bind: str | None, workers: int | None, check: bool) -> None:
-    """Запустить веб-сервер устройства (gunicorn)."""
+    """Запустить веб-сервер устройства (gunicorn) и отправку результатов в реестр СПК."""
     config = state.config
     bind = check_bind(bind) or config.bind
     workers = workers or config.workers

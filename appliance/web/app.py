@@ -21,6 +21,7 @@ AREA_MODULES: list[str] = [
     "appliance.web.kiosk.routes",
     "appliance.web.expert.routes",
     "appliance.web.results.routes",
+    "appliance.web.registry.routes",
 ]
 
 

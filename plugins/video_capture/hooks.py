@@ -5,8 +5,8 @@ import importlib
 from pathlib import Path
 
 from core.plugin_api import MenuItem, Recorder, hookimpl
-from plugins.video_capture import (binding, monitoring, playback, retention_cli, retention_pages, station_api,
-                                   station_cli, station_pages, verify_cli)
+from plugins.video_capture import (binding, monitoring, playback, result_video, retention_cli, retention_pages,
+                                   station_api, station_cli, station_pages, verify_cli)
 from plugins.video_capture.models import MODELS
 from plugins.video_capture.providers import (NetworkCameraRecorder, ScreenRecorder, SyntheticRecorder,
                                              WebcamRecorder)
@@ -97,3 +97,8 @@ def nok_register_cli_commands(group) -> None:
 @hookimpl
 def nok_kiosk_signed_in(session, client_ip) -> None:
     binding.bind_station(session, client_ip)
+
+
+@hookimpl
+def nok_result_video(application) -> list[dict]:
+    return result_video.result_video(application)

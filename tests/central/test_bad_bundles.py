@@ -46,7 +46,7 @@ def registry(central_services, factory):
     code = issue_code(cok, "Тестовый комплекс", None)
     keys = gen.load_keys("appliance").public_info()
     appliance_id = INDEX["appliance_id"]
-    enrol(central_services, {"appliance_id": appliance_id, "title": "Тестовый комплекс", "keys": keys, "code": code,
+    enrol(central_services, {"appliance_id": appliance_id, "title": "Тестовый комплекс", "keys": keys, "code_id": protocol.code_hash(code),
                              "mac": protocol.enrol_mac(code, "appliance", {"appliance_id": appliance_id,
                                                                           "keys": keys})})
     ingestor = Ingestor(central_services, gen.load_keys("registry"))

@@ -60,7 +60,7 @@ def _enrol(config: Path, code: str, appliance_id: str = "cok-profi-1"):
 
     keys = generate_appliance_keys()
     info = keys.public_info()
-    request = {"appliance_id": appliance_id, "title": "Комплекс", "keys": info, "code": code,
+    request = {"appliance_id": appliance_id, "title": "Комплекс", "keys": info, "code_id": protocol.code_hash(code),
                "mac": protocol.enrol_mac(code, "appliance", {"appliance_id": appliance_id, "keys": info})}
     services = open_central_services(load_config(config))
     with services.db.connection_context():
@@ -153,7 +153,7 @@ def test_serve_runs_web_and_receiver_and_stops_both(tmp_path):
         _wait_http(f"http://127.0.0.1:{web_port}/healthz", proc)
         keys = generate_appliance_keys()
         info = keys.public_info()
-        body = json.dumps({"appliance_id": "cok-profi-9", "title": "К", "keys": info, "code": code,
+        body = json.dumps({"appliance_id": "cok-profi-9", "title": "К", "keys": info, "code_id": protocol.code_hash(code),
                            "mac": protocol.enrol_mac(code, "appliance", {"appliance_id": "cok-profi-9", "keys": info})})
         request = urllib.request.Request(f"http://127.0.0.1:{web_port}/federation/enrol", data=body.encode(),
                                          headers={"Content-Type": "application/json"}, method="POST")

@@ -22,7 +22,7 @@ CODE_RE = re.compile(r"[A-Z0-9]{4}(-[A-Z0-9]{4}){3}")
 def _request(code: str, appliance_id: str = "cok-profi-2", keys: dict | None = None, **changes) -> dict:
     """What `nok federation enroll` sends."""
     keys = keys or generate_appliance_keys().public_info()
-    body = {"appliance_id": appliance_id, "title": "Комплекс ЦОК", "keys": keys, "code": code,
+    body = {"appliance_id": appliance_id, "title": "Комплекс ЦОК", "keys": keys, "code_id": protocol.code_hash(code),
             "mac": protocol.enrol_mac(code, "appliance", {"appliance_id": appliance_id, "keys": keys})}
     body.update(changes)
     return body

@@ -4,7 +4,7 @@ from __future__ import annotations
 import falcon
 
 from appliance.web.applicant import application_page as page
-from appliance.web.applicant import applications, documents, profile, registration
+from appliance.web.applicant import applications, documents, profile, registration, results
 from appliance.web.applicant.common import BASE
 from core.context import Services
 
@@ -30,3 +30,5 @@ def add_routes(app: falcon.App, services: Services) -> None:
     app.add_route(f"{BASE}/applications/{{app_id:int}}/documents/{{doc_id:int}}/replace",
                   page.ReplaceDocumentResource(services))
     app.add_route(f"{BASE}/applications/{{app_id:int}}/files/{{digest}}", page.ApplicationFileResource(services))
+    app.add_route(f"{BASE}/results", results.ResultsResource(services))
+    app.add_route(f"{BASE}/results/{{public_id}}", results.ResultDocumentResource(services))

@@ -13,6 +13,7 @@ from core.models import OrgKind
 from core.services import catalog, review
 from core.services.group_applications import GroupStatus
 from core.workflow import Status
+from federation.deadlines import appliance_settings, documents_due
 
 TABS = {"applicants": "Соискатели", "employers": "Работодатели"}
 FILTER_FIELDS = ("name", "match", "qualification", "status", "date_from", "date_to")
@@ -47,8 +48,10 @@ class ApplicationsQueueResource(CentreResource):
             rows, total = search(user, flt, page)
             audit.record("view", "application_queue", user.organisation_id,
                          {"tab": tab, "page": page, **{k: v for k, v in params.items() if v}})
+        settings = appliance_settings(self.services)
+        deadlines = {} if group else {a.id: documents_due(a, settings) for a in rows}
         self.page(req, resp, "centre/queue.html", title="Заявления", status=self.status_of(errors), tab=tab,
-                  tabs=TABS, rows=rows, total=total, form=params, errors=errors,
+                  deadlines=deadlines, tabs=TABS, rows=rows, total=total, form=params, errors=errors,
                   links=page_links(page, total, review.PAGE_SIZE, {"tab": tab, **params}),
                   statuses=[(s.value, s.title) for s in statuses], status_title=status_title,
                   qualifications=[row.qualification for row in catalog.list_offers(user.organisation)],

@@ -13,6 +13,7 @@ from typing import Any
 import falcon
 
 from core.web.forms import read_form
+from appliance.web.registry.documents import TEMPLATE_HELPERS, documents_by_application, find_document, send_document
 from appliance.web.results.common import ResultsResource, duration_text, local_time, points_text
 from core import audit
 from core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from core.services import commission, results
 from core.services.attempts import THEORY
 from core.validators import format_snils
 from core.workflow import Status
+from federation.deadlines import appliance_settings, spk_due
 
 NOTICES = {
     "returned": "Результат возвращён экспертной комиссии на доработку.",
@@ -72,6 +74,7 @@ class CaseResource(ResultsResource):
         exam_types = self.services.plugins.exam_types()
         person = dict(case.person, snils=_snils(case.person["snils"]))
         decided = application.status == Status.COMMISSION_DECIDED.value
+        exam_date = max((a.member.group.starts_at for a in case.attempts), default=None)
         self.page(req, resp, "results/case.html", status=status, title=f"Личное дело: {person['full_name']}",
                   case=case, application=application, person=person,
                   stages=[self.stage(a, exam_types) for a in case.attempts],
@@ -80,7 +83,9 @@ class CaseResource(ResultsResource):
                   status_title=Status(application.status).title, verdict_titles=Verdict.TITLES,
                   decided=decided, queued_at=results.to_local(case.submission.queued_at) if case.submission else None,
                   sent_at=results.to_local(case.submission.sent_at) if case.submission else None,
-                  form=form or {}, notice=notice, errors={field or "form": error} if error else {})
+                  deadline=spk_due(application, appliance_settings(self.services), exam_date=exam_date),
+                  registry_documents=documents_by_application([application.id])[application.id],
+                  form=form or {}, notice=notice, errors={field or "form": error} if error else {}, **TEMPLATE_HELPERS)
 
     def on_get(self, req, resp, application_id):
         user, application = self.load(req, application_id)
@@ -116,3 +121,11 @@ class SendResource(CaseResource):
                       error=ex.message, field=ex.field or "form")
             return
         raise falcon.HTTPSeeOther(self.url(f"/{application.id}?notice=sent"))
+
+
+class RegistryDocumentResource(ResultsResource):
+    """GET the PDF of the Свидетельство / Заключение the registry sent for this application."""
+
+    def on_get(self, req, resp, application_id, public_id):
+        _user, application = self.load(req, application_id)
+        send_document(resp, self.services, find_document(application.id, public_id))

@@ -6,12 +6,14 @@ names shown are personal data, so each view is audited.
 from __future__ import annotations
 
 from appliance.web.centre.common import form_errors, page_links
+from appliance.web.registry.documents import TEMPLATE_HELPERS, documents_by_application
 from appliance.web.results.common import ResultsResource
 from core import audit
 from core.exceptions import ValidationError
 from core.models import Verdict
 from core.services import catalog, results
 from core.workflow import Status
+from federation.deadlines import appliance_settings, last_exam_dates, spk_due
 
 FILTER_FIELDS = ("name", "qualification", "status", "date_from", "date_to")
 
@@ -30,10 +32,15 @@ class ResultsListResource(ResultsResource):
             rows, total = results.list_results(user, flt, page)
             audit.record("view", "exam_results", user.organisation_id,
                          {"page": page, **{k: v for k, v in params.items() if v}})
+        settings = appliance_settings(self.services)
+        exam_days = last_exam_dates(row.application.id for row in rows)
+        deadlines = {row.application.id: spk_due(row.application, settings, exam_date=exam_days.get(row.application.id))
+                     for row in rows}
         self.page(req, resp, "results/list.html", title="Результаты экзаменов", status=self.status_of(errors),
                   rows=rows, total=total, form=params, errors=errors,
                   links=page_links(page, total, results.PAGE_SIZE, params),
                   statuses=[(s.value, s.title) for s in results.RESULT_STATUSES],
                   qualifications=[(row.qualification.id, row.qualification.title)
                                   for row in catalog.list_offers(user.organisation)],
-                  status_title=lambda value: Status(value).title, verdict_titles=Verdict.TITLES)
+                  status_title=lambda value: Status(value).title, verdict_titles=Verdict.TITLES,
+                  deadlines=deadlines, documents=documents_by_application(deadlines), **TEMPLATE_HELPERS)

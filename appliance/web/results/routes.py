@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import falcon
 
-from appliance.web.results.case import CaseResource, ReturnResource, SendResource
+from appliance.web.results.case import CaseResource, RegistryDocumentResource, ReturnResource, SendResource
 from appliance.web.results.common import RESULT_CABINETS
 from appliance.web.results.listing import ResultsListResource
 from appliance.web.results.theory_report import TheoryReportResource
@@ -24,3 +24,4 @@ def add_routes(app: falcon.App, services: Services) -> None:
         app.add_route(f"{one}/return", ReturnResource(services, cabinet))
         app.add_route(f"{one}/send", SendResource(services, cabinet))
         app.add_route(f"{one}/theory-report", TheoryReportResource(services, cabinet))
+        app.add_route(f"{one}/registry-documents/{{public_id}}", RegistryDocumentResource(services, cabinet))

@@ -1,0 +1,1 @@
+"""«Связь с СПК»: the appliance's link to the central СПК registry, its outbox and reference data."""
