@@ -60,6 +60,10 @@ class Config:
     nark_token: str = ""
     # Appliance only: seconds between two passes of the federation worker (`nok federation sync`).
     federation_interval_seconds: int = 5
+    # Appliance only: the first wait after an unanswered send; it doubles per attempt up to 15 minutes.
+    federation_retry_base_seconds: int = 10
+    # Appliance only: how often the worker asks the registry for newer reference data and statuses.
+    federation_pull_seconds: int = 60
 
     @property
     def db_path(self) -> Path:

@@ -328,6 +328,72 @@ class ApplianceProcess:
             self.proc.wait(timeout=20)
 
 
+class NokProcess:
+    """`nok --config <file> <args…>` in its own process group: a test stops it (SIGTERM) or cuts its power
+    (SIGKILL) together with every child it started, and reads what it printed."""
+
+    def __init__(self, config_file: Path, *args: str, health_url: str | None = None, log_path: Path | None = None):
+        self.config_file, self.args, self.health_url = config_file, args, health_url
+        label = "-".join(arg for arg in args[:2] if not arg.startswith("-"))
+        self.log_path = log_path or config_file.parent / f"nok-{label}-{uuid.uuid4().hex[:6]}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30.0) -> "NokProcess":
+        import sys
+        import time
+        import urllib.request
+
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", "appliance.cli", "--config", str(self.config_file),
+                                      *self.args], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while self.health_url:
+            try:
+                with urllib.request.urlopen(self.health_url, timeout=2):
+                    break
+            except OSError:
+                assert self.proc.poll() is None, f"nok {' '.join(self.args)} exited:\n{self.output()[-3000:]}"
+                assert time.monotonic() < deadline, f"nok {' '.join(self.args)} did not come up:\n{self.output()[-3000:]}"
+                time.sleep(0.1)
+        return self
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+    def stop(self, timeout: float = 20.0) -> None:
+        import signal
+
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def kill(self) -> None:
+        import signal
+
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(admin_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the test server; yields its URL and drops it afterwards."""
+    name = f"nok_test_{uuid.uuid4().hex[:12]}"
+    admin = open_database_url(admin_url)
+    admin.connect()
+    admin.execute_sql(f'CREATE DATABASE "{name}"')
+    base, _, _ = admin_url.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin.execute_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
 @contextlib.contextmanager
 def running_gunicorn(app_spec: str, env: dict[str, str] | None = None, *, workers: int = 2,
                      timeout: float = 30.0) -> Iterator[str]:

@@ -175,7 +175,8 @@ def _postpone(services, item: OutboxItem, link_id: int, reason: str, now: dt.dat
     with write_transaction(services.db):
         fresh = OutboxItem.get_by_id(item.id)
         fresh.attempts += 1
-        fresh.next_attempt_at = retry.next_attempt_at(now, fresh.attempts)
+        base = dt.timedelta(seconds=services.config.federation_retry_base_seconds)
+        fresh.next_attempt_at = retry.next_attempt_at(now, fresh.attempts, base)
         fresh.last_error = reason
         fresh.save()
         link = RegistryLink.get_by_id(link_id)

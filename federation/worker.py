@@ -24,7 +24,6 @@ from federation.texts import local_time, plural
 
 log = logging.getLogger(__name__)
 
-PULL_EVERY = 600.0  # seconds between two pulls when no ack announced a newer version
 NOT_ENROLLED = ("Устройство не подключено к реестру СПК: отправка ожидает подключения. Результаты, переданные "
                 "в СПК, сохранены и уйдут в реестр после команды «nok federation enroll».")
 
@@ -74,7 +73,9 @@ def sync_pass(services, state: SyncState, say: Say, *, timeout: float = DEFAULT_
     for line in describe_push(report):
         say(line)
     link = current_link()
-    due = state.last_pull is None or now() - state.last_pull >= PULL_EVERY
+    # Between sends nothing announces a newer version: ask every `federation_pull_seconds` (a cheap
+    # «up to date» when nothing changed), so approvals and certificates reach the ЦОК without a send.
+    due = state.last_pull is None or now() - state.last_pull >= services.config.federation_pull_seconds
     quiet = report.unreachable or (report.retry_at is not None and not report.sent)  # the registry is silent
     if link is not None and not quiet and (report.needs_pull(link) or due):
         state.last_pull = now()
