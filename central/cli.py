@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from appliance.cli.errors import CliError
+from core.cli_kit import CliError
 from core.config import CONFIG_ENV, Config, dump_config, load_config
 
 CONFIG_NAME = "central.toml"
@@ -111,7 +111,7 @@ def _migrate(config: Config) -> list[str]:
 def init(ctx: click.Context, data_dir: Path, database_url: str | None, bind: str, registry_bind: str,
          base_url: str | None) -> None:
     """Создать каталог данных реестра, ключи, файл настроек и базу данных."""
-    from appliance.cli.setup_commands import check_base_url, check_bind, write_key_file
+    from core.cli_kit import check_base_url, check_bind, write_key_file
     from central.bootstrap import CENTRAL_PLUGINS, registry_key_dir
     from federation.keys import generate_registry_keys
 
@@ -236,8 +236,9 @@ def worker(registry: _Registry) -> None:
 @click.option("--title", required=True, metavar="НАЗВАНИЕ", help="Название комплекса в реестре.")
 @click.option("--hours", type=click.IntRange(1, 24 * 30), default=24, show_default=True, metavar="ЧАСОВ",
               help="Срок действия кода.")
+@click.option("--quiet", is_flag=True, help="Напечатать только код (для сценариев установки).")
 @pass_registry
-def enrol_code(registry: _Registry, inn: str, title: str, hours: int) -> None:
+def enrol_code(registry: _Registry, inn: str, title: str, hours: int, quiet: bool) -> None:
     """Выдать одноразовый код подключения комплекса ЦОК или площадки."""
     from central.enrolment import issue_code
     from core.models import Organisation, OrgKind
@@ -247,9 +248,15 @@ def enrol_code(registry: _Registry, inn: str, title: str, hours: int) -> None:
                                              Organisation.kind.in_([OrgKind.COK.value, OrgKind.VENUE.value])))
     if not found:
         raise CliError(f"ЦОК или площадка с ИНН {inn} не найдены в реестре.")
+    centres = [org for org in found if org.kind == OrgKind.COK.value]
+    if len(found) > 1 and len(centres) == 1:
+        found = centres  # a ЦОК and its venues share the ИНН: the code is for the ЦОК itself
     if len(found) > 1:
         raise CliError(f"С ИНН {inn} в реестре несколько организаций; выдайте код в кабинете СПК.")
     code = issue_code(found[0], title, None, hours)
+    if quiet:
+        click.echo(code)
+        return
     click.echo(f"Код подключения для «{found[0].short_name}»: {code}")
     click.echo(f"Действует {hours} ч и только для одного комплекса. Код показывается один раз.")
 
@@ -258,7 +265,7 @@ def enrol_code(registry: _Registry, inn: str, title: str, hours: int) -> None:
 @pass_registry
 def appliances(registry: _Registry) -> None:
     """Список подключённых комплексов: последний контакт, последний номер пакета, состояние."""
-    from appliance.cli._internal import table
+    from core.cli_kit import table
     from central.models import Appliance
     from core.models import Organisation
 
@@ -287,3 +294,24 @@ def revoke(registry: _Registry, appliance_id: str, reason: str) -> None:
     appliance = find_appliance(appliance_id)
     revoke_appliance(appliance, reason, None)
     click.echo(f"Комплекс «{appliance.appliance_id}» ({appliance.title}) отозван.")
+
+
+@central_commands.command()
+@click.option("--password", default=None, metavar="ПАРОЛЬ",
+              help="Пароль демо-сотрудников СПК (по умолчанию nok-demo-2026).")
+@pass_registry
+def demo(registry: _Registry, password: str | None) -> None:
+    """Загрузить демо-данные реестра: СПК с сотрудниками, ЦОК и площадки, квалификации, эксперты, КОС.
+
+    Те же организации и квалификации, что в «nok demo» устройства, поэтому присланные им результаты
+    сразу находят свои ЦОК и квалификации. Повторный запуск ничего не меняет.
+    """
+    from central.demo import DEFAULT_PASSWORD, demo_logins, is_loaded, load_central_demo
+
+    registry.services()
+    already = is_loaded()
+    load_central_demo(password or DEFAULT_PASSWORD)
+    click.echo("Демо-данные реестра уже загружены." if already else "Демо-данные реестра загружены.")
+    click.echo(f"Реестр СПК: {registry.config.base_url}/")
+    for email, role in demo_logins():
+        click.echo(f"  {role}: {email}  пароль: {password or DEFAULT_PASSWORD}")

@@ -295,6 +295,7 @@ class PublishedKos(AuditedModel):
     kos = peewee.ForeignKeyField(Kos, unique=True, on_delete="CASCADE")
     published_at = peewee.DateTimeField(default=_now)
     published_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    revision = peewee.BigIntegerField(null=True)  # the reference version that carries it: appliances at or past it hold it
 
 
 class PlannedExam(AuditedModel):

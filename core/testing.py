@@ -142,8 +142,11 @@ def _as_postgres_user(cmd: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def throwaway_postgres(base_dir: Path) -> Iterator[str]:
-    """Start a private PostgreSQL cluster on a free loopback port; yield its admin URL; stop it."""
+def throwaway_postgres(base_dir: Path, *, durable: bool = False) -> Iterator[str]:
+    """Start a private PostgreSQL cluster on a free loopback port; yield its admin URL; stop it.
+
+    Tests run it without fsync (speed); `durable=True` keeps PostgreSQL's defaults, as a benchmark
+    of commits needs."""
     initdb, pg_ctl = _pg_tool("initdb"), _pg_tool("pg_ctl")
     if not initdb or not pg_ctl:
         raise RuntimeError("PostgreSQL не установлен (нужен пакет postgresql; make test ставит его сам)")
@@ -156,7 +159,9 @@ def throwaway_postgres(base_dir: Path) -> Iterator[str]:
     port = free_port()
     subprocess.run(_as_postgres_user([initdb, "-D", str(data), "-U", "nok", "-A", "trust", "-E", "UTF8",
                                       "--locale=C.UTF-8", "--no-sync"]), check=True, capture_output=True)
-    options = f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+    options = f"-p {port} -k {sock} -c listen_addresses=127.0.0.1"
+    if not durable:
+        options += " -c fsync=off -c full_page_writes=off"
     subprocess.run(_as_postgres_user([pg_ctl, "-D", str(data), "-o", options, "-l", str(base_dir / "log"),
                                       "-w", "start"]), check=True, capture_output=True)
     try:

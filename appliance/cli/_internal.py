@@ -5,6 +5,8 @@ from typing import Iterable
 
 import click
 
+from core.cli_kit import table  # noqa: F401 (used by the commands through this module)
+
 
 def plural(n: int, one: str, few: str, many: str) -> str:
     if n % 10 == 1 and n % 100 != 11:
@@ -14,16 +16,6 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     else:
         word = many
     return f"{n} {word}"
-
-
-def table(headers: list[str], rows: Iterable[Iterable[object]]) -> str:
-    rows = [["—" if v is None or v == "" else str(v) for v in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-    rules = ["-" * w for w in widths[:-1]] + ["-" * max(len(headers[-1]), min(widths[-1], 30))]
-    out = [line(headers), line(rules)]
-    out += [line(r) for r in rows]
-    return "\n".join(out)
 
 
 def echo_lines(lines: list[str], empty: str) -> None:

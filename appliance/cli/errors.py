@@ -13,16 +13,8 @@ from typing import Iterator
 import click
 import peewee
 
+from core.cli_kit import CliError
 from core.exceptions import NokError
-
-class CliError(click.ClickException):
-    """A clean one-line Russian error on stderr, exit code 1."""
-
-    exit_code = 1
-
-    def show(self, file=None) -> None:
-        click.echo(f"Ошибка: {self.format_message()}", err=True)
-
 
 _OS_ERRORS = {
     errno.EACCES: "нет прав доступа",

@@ -39,13 +39,26 @@ def federation_commands() -> None:
 @click.option("--appliance-id", default=None, metavar="ИД",
               help="Идентификатор устройства (по умолчанию — из его ключа).")
 @click.option("--title", default=None, metavar="НАЗВАНИЕ", help="Как устройство будет названо в реестре.")
+@click.option("--wait", type=click.IntRange(0, 600), default=0, show_default=True, metavar="СЕК",
+              help="Сколько секунд ждать, пока реестр не начнёт отвечать (например, сразу после его запуска).")
 @pass_state
-def enroll(state: CliState, registry_url: str, code: str, appliance_id: str | None, title: str | None) -> None:
+def enroll(state: CliState, registry_url: str, code: str, appliance_id: str | None, title: str | None,
+           wait: int) -> None:
     """Подключить устройство к реестру СПК по одноразовому коду."""
-    from federation.enrol_client import enrol
+    import time
+
+    from federation.enrol_client import RegistryOfflineError, enrol
 
     services = state.services()
-    link = enrol(services, registry_url=registry_url, code=code, appliance_id=appliance_id, title=title)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            link = enrol(services, registry_url=registry_url, code=code, appliance_id=appliance_id, title=title)
+            break
+        except RegistryOfflineError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.5)
     click.echo("Устройство подключено к реестру СПК.")
     click.echo(f"  Реестр: {link.registry_url}")
     click.echo(f"  Приём пакетов: {link.registry_endpoint}")

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import secrets
 import sys
 from pathlib import Path
 
@@ -19,39 +17,11 @@ import click
 
 from appliance.cli._internal import echo_lines
 from appliance.cli.errors import CliError
+from core.cli_kit import check_base_url, check_bind, write_key_file
 from appliance.cli.plugin_warnings import reports_inactive_plugins
 from appliance.cli.state import CliState, pass_state
 from core.config import CONFIG_ENV, KEY_ENV, Config
 
-_BIND = re.compile(r"^(?P<host>\[[0-9a-fA-F:]+\]|[A-Za-z0-9.\-]+):(?P<port>\d{1,5})$")
-
-
-def check_bind(value: str | None) -> str | None:
-    if value is None:
-        return None
-    match = _BIND.match(value)
-    if not match or not 0 < int(match["port"]) < 65536:
-        raise CliError(f"Адрес «{value}» указан неверно: ожидается ХОСТ:ПОРТ, например 127.0.0.1:8080.")
-    return value
-
-
-def check_base_url(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value):
-        raise CliError(f"Адрес «{value}» указан неверно: ожидается http://… или https://…")
-    return value.rstrip("/")
-
-
-def write_key_file(path: Path) -> None:
-    """Create the key file with mode 0600 from the first byte on (O_EXCL: never overwrite)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # the umask could only narrow it; make it exact
-        os.write(fd, (secrets.token_hex(32) + "\n").encode("ascii"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @click.command()

@@ -19,7 +19,7 @@ from core.db import write_transaction
 from core.exceptions import ValidationError
 from core.models import Organisation, OrgKind, User
 from core.models.organisations import _now
-from core.services.organisations import _requisites
+from core.services.organisations import clean_requisites
 
 PAGE_SIZE = 20
 OFFLINE_AFTER = dt.timedelta(hours=1)
@@ -126,7 +126,7 @@ def clean_centre(spk: Organisation, kind: str, form: dict[str, str], org: Organi
         "head_name": check(person_name, form.get("head_name", ""), "head_name", "ФИО руководителя",
                            required=is_cok),
     }
-    cleaned.update(_requisites(form, check))
+    cleaned.update(clean_requisites(form, check))
     if is_cok and not cleaned.get("inn") and "inn" not in check.errors:
         check.add("inn", "ИНН ЦОК: значение не указано (он передаётся в НАРК вместе с результатами).")
     if is_cok:

@@ -19,7 +19,7 @@ from central.services.paging import Page, paginate
 from core.db import database, write_transaction
 from core.exceptions import NotFoundError, ValidationError
 from core.models import ExpertCertificate, OneTimeToken, Organisation, Qualification, Role, User, WebSession
-from core.services.users import _ensure_email_free, create_user
+from core.services.users import ensure_email_free, create_user
 from core.validators import validate_email, validate_person_name_part, validate_phone
 
 PAGE_SIZE = 25
@@ -227,7 +227,7 @@ def save_expert(spk: Organisation, form: dict[str, str], expert: User | None = N
     if expert is None and not blocks and not check.errors:
         check.add("qualification_1", "Укажите хотя бы одну квалификацию эксперта.")
     if personal["email"] and "email" not in check.errors:
-        check(_ensure_email_free, personal["email"], exclude_id=expert.id if expert else None)
+        check(ensure_email_free, personal["email"], exclude_id=expert.id if expert else None)
     check.raise_if_any()
     with write_transaction():
         if expert is None:

@@ -8,10 +8,8 @@ already took a snapshot with it (`Appliance.snapshot_version` ≥ that revision)
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-import operator
 import re
 from dataclasses import dataclass
 
@@ -20,7 +18,7 @@ import peewee
 from central import revisions
 from central.admin import scope
 from central.admin.forms import Checker, clean_text, flag, int_in_range
-from central.models import Appliance, CentralResult, PublishedKos, ReferenceRevision
+from central.models import Appliance, CentralResult, PublishedKos
 from central.services.paging import Page, paginate
 from core import audit
 from core.db import write_transaction
@@ -80,15 +78,12 @@ def get_qualification(spk: Organisation, qualification_id: int) -> Qualification
 
 
 def publish_revisions(kos_ids: list[int]) -> dict[int, int]:
-    """The newest reference revision of each КОС's publish (one query)."""
+    """The reference revision of each КОС's publish (one query)."""
     if not kos_ids:
         return {}
-    cond = functools.reduce(operator.or_, [ReferenceRevision.what.startswith(f"kos:{i} ") for i in kos_ids])
-    found: dict[int, int] = {}
-    for rev in ReferenceRevision.select().where(cond).order_by(ReferenceRevision.id.desc()):
-        kos_id = int(rev.what.split(" ", 1)[0][4:])
-        found.setdefault(kos_id, rev.id)
-    return found
+    rows = PublishedKos.select(PublishedKos.kos, PublishedKos.revision).where(PublishedKos.kos.in_(kos_ids)
+                                                                              & PublishedKos.revision.is_null(False))
+    return {row.kos_id: row.revision for row in rows}
 
 
 def _publications(spk: Organisation, qualification_ids: list[int]) -> dict[int, Publication]:
@@ -279,5 +274,6 @@ def publish_kos(spk: Organisation, user: User, qualification: Qualification, kos
             old.delete_instance()
         pub = PublishedKos.get_or_none(PublishedKos.kos == kos) or PublishedKos(kos=kos)
         pub.published_at, pub.published_by = _now(), user
+        pub.revision = revisions.bump(f"КОС {qualification.code} версии {kos.version} выгружен")
         pub.save()
-        return revisions.bump(f"kos:{kos.id} КОС {qualification.code} версии {kos.version} выгружен")
+        return pub.revision

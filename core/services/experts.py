@@ -16,7 +16,7 @@ import peewee
 from core.db import write_transaction
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
 from core.models import CommissionMember, ExpertCertificate, Organisation, OrgKind, Qualification, Role, User
-from core.services.users import _clean_name, _ensure_email_free, create_user
+from core.services.users import _clean_name, ensure_email_free, create_user
 from core.validators import validate_email, validate_phone
 
 PAGE_SIZE = 25
@@ -122,7 +122,7 @@ def update_expert(actor: User, expert: User, form: ExpertForm) -> User:
     full_name = _clean_name(form.full_name)
     phone = validate_phone(form.phone) if form.phone.strip() else None
     with write_transaction():
-        _ensure_email_free(email, exclude_id=expert.id)
+        ensure_email_free(email, exclude_id=expert.id)
         expert.email, expert.full_name, expert.phone = email, full_name, phone
         expert.position = form.position.strip()[:200] or None
         expert.save()

@@ -106,7 +106,7 @@ def _optional(clean: Callable[[str], str], value: str) -> str | None:
     return clean(value) if value.strip() else None
 
 
-def _requisites(form: dict[str, str], check: Checker) -> dict[str, str | None]:
+def clean_requisites(form: dict[str, str], check: Checker) -> dict[str, str | None]:
     """ИНН, КПП and ОГРН agree with each other: an organisation has a КПП, an ИП has none."""
     inn = check(_optional, lambda v: validate_inn(v, field="inn"), form.get("inn", ""))
     kpp = check(_optional, lambda v: validate_kpp(v, field="kpp"), form.get("kpp", ""))
@@ -156,7 +156,7 @@ def clean_profile(form: dict[str, str]) -> dict[str, object]:
     cleaned["phone"] = check(_optional, validate_phone, form.get("phone", ""))
     cleaned["email"] = check(_optional, validate_email, form.get("email", ""))
     cleaned["website"] = check(_website, form.get("website", ""))
-    cleaned.update(_requisites(form, check))
+    cleaned.update(clean_requisites(form, check))
     cleaned.update(_bank(form, check))
     cleaned["actual_same_as_legal"] = is_checked(form.get("actual_same_as_legal"))
     if cleaned["actual_same_as_legal"]:

@@ -40,7 +40,7 @@ def _clean_name(full_name: str) -> str:
     return name
 
 
-def _ensure_email_free(email: str, exclude_id: int | None = None) -> None:
+def ensure_email_free(email: str, exclude_id: int | None = None) -> None:
     query = User.select().where(User.email == email)
     if exclude_id:
         query = query.where(User.id != exclude_id)
@@ -62,7 +62,7 @@ def create_user(*, email: str, full_name: str, role: Role, organisation: Organis
     if password is not None:
         check_password_strength(password, email)
     with write_transaction():
-        _ensure_email_free(email)
+        ensure_email_free(email)
         try:
             return User.create(email=email, full_name=full_name, role=role.value, organisation=organisation,
                                phone=validate_phone(phone) if phone else None, position=position or None,
@@ -126,7 +126,7 @@ def update_staff(actor: User, organisation: Organisation, user: User, form: Staf
     email = validate_email(form.email)
     role = _staff_role(form.role)
     with write_transaction():
-        _ensure_email_free(email, exclude_id=user.id)
+        ensure_email_free(email, exclude_id=user.id)
         if user.role == Role.ADMIN.value and role is not Role.ADMIN and _admins_left(organisation, user) == 0:
             raise ValidationError("Нельзя лишить роли последнего Администратора организации.", field="role")
         user.email = email

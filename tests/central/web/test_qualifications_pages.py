@@ -136,7 +136,7 @@ def test_publishing_bumps_the_revision_and_replaces_the_previous_version(spk_wor
     assert done.status_code == 303
     assert current_version() > version
     rev = ReferenceRevision.get_by_id(current_version())
-    assert rev.what.startswith(f"kos:{first.id} ") and "40.05400.01" in rev.what
+    assert "40.05400.01" in rev.what and PublishedKos.get().revision == rev.id
     assert PublishedKos.get().kos_id == first.id
     page = admin.get(f"{BASE}/{q.id}?notice=published")
     assert 'data-testid="kos-status">Выгружен' in page.text and "КОС выгружен" in page.text
