@@ -51,7 +51,8 @@ def _queued(sources: list[str]) -> set[str]:
     return {row.source for row in OutboxItem.select(OutboxItem.source).where(OutboxItem.source.in_(sources))}
 
 
-def _meta(item: OutboxItem) -> dict[str, Any]:
+def item_meta(item: OutboxItem) -> dict[str, Any]:
+    """The item's stored JSON meta ({} when missing or broken)."""
     try:
         value = json.loads(item.meta or "{}")
     except ValueError:
@@ -121,7 +122,7 @@ def last_schedule_hash() -> str | None:
     last = (OutboxItem.select().where((OutboxItem.kind == KIND_EXAM_SCHEDULE)
                                       & (OutboxItem.state != OutboxState.REFUSED))
             .order_by(OutboxItem.id.desc()).first())
-    return _meta(last).get("hash") if last else None
+    return item_meta(last).get("hash") if last else None
 
 
 def enqueue_schedule(services, now: dt.datetime | None = None) -> bool:

@@ -37,6 +37,7 @@ from core.models.organisations import _now
 from federation import retry
 from federation.keys import ApplianceKeys
 from federation.models import OutboxItem, OutboxState, RegistryLink
+from federation.outbox import item_meta
 from federation.parts_blob import PartsBlobError, unpack_parts
 from federation.protocol import (ACK_DUPLICATE, ACK_HELD, ACK_STORED, CHUNK_SIZE, KIND_EXAM_RESULT,
                                  KIND_VIDEO_PART, PART_CHUNK_DATA, PART_CHUNK_META, ChunkMeta, ProtocolError,
@@ -87,14 +88,6 @@ def open_client(link: RegistryLink, keys: ApplianceKeys) -> BundleClient:
                         curve_public_key=keys.curve.public, curve_secret_key=keys.curve.secret)
 
 
-def _meta(item: OutboxItem) -> dict[str, Any]:
-    try:
-        value = json.loads(item.meta or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 # --- the parts of one bundle --------------------------------------------------------------------
 
 def check_local(services, item: OutboxItem) -> None:
@@ -119,7 +112,7 @@ def video_chunk(services, item: OutboxItem) -> tuple[dict[str, bytes], int]:
         raise LocalPartsError(str(ex)) from None
     if len(data) != end - item.offset:
         raise LocalPartsError("файл видеозаписи короче, чем поставленный в очередь")
-    stored = _meta(item)
+    stored = item_meta(item)
     meta = ChunkMeta(part_id=item.file_digest, offset=item.offset, total_size=item.file_size,
                      title=str(stored.get("title") or item.title), meta=dict(stored.get("meta") or {}))
     return {PART_CHUNK_META: meta.to_bytes(), PART_CHUNK_DATA: data}, len(data)
@@ -211,7 +204,7 @@ def _accept(services, item: OutboxItem, link_id: int, ack: dict[str, Any], sent:
             fresh.state, fresh.done_at = OutboxState.DONE, now
         fresh.save()
         if complete and fresh.kind == KIND_EXAM_RESULT:
-            submission = SpkSubmission.get_or_none(SpkSubmission.id == _meta(fresh).get("submission"))
+            submission = SpkSubmission.get_or_none(SpkSubmission.id == item_meta(fresh).get("submission"))
             if submission is not None and submission.sent_at is None:
                 submission.sent_at, submission.bundle_serial = now, item.serial
                 submission.save()

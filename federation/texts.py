@@ -3,16 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """«1 пакет», «2 пакета», «5 пакетов»."""
-    if n % 10 == 1 and n % 100 != 11:
-        word = one
-    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        word = few
-    else:
-        word = many
-    return f"{n} {word}"
+from core.russian import plural  # noqa: F401 (the federation's texts use it through this module)
 
 
 def local_time(value: dt.datetime | None, empty: str = "—") -> str:

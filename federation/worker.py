@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from core.exceptions import NokError
+from core.services import notify
 from federation.identity import current_link, load_keys
 from federation.outbox import enqueue_report, enqueue_schedule
 from federation.pull import pull
@@ -87,6 +88,9 @@ def sync_pass(services, state: SyncState, say: Say, *, timeout: float = DEFAULT_
             if applied is not None:
                 summary = applied.summary() if hasattr(applied, "summary") else ""
                 say(f"Справочники реестра обновлены. {summary}".rstrip())
+                # Status letters to applicants and invitations to new experts were queued with the
+                # snapshot: send them now rather than at the next web request.
+                notify.deliver_pending(services.mailer)
     return report
 
 

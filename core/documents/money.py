@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.russian import plural_form
+
 _KOPECK = Decimal("0.01")
 _LIMIT = 10 ** 12  # up to 999 999 999 999,99: billions are the largest unit we name
 
@@ -33,15 +35,7 @@ KOPECK_FORMS = ("копейка", "копейки", "копеек")
 
 def plural(n: int, forms: tuple[str, str, str]) -> str:
     """Pick the form for `n`: 1 рубль, 2 рубля, 5 рублей, 11 рублей, 21 рубль."""
-    n = abs(n) % 100
-    if 11 <= n <= 19:
-        return forms[2]
-    last = n % 10
-    if last == 1:
-        return forms[0]
-    if 2 <= last <= 4:
-        return forms[1]
-    return forms[2]
+    return plural_form(n, forms)
 
 
 def _triad_words(n: int, feminine: bool) -> list[str]:

@@ -10,6 +10,7 @@ import re
 from typing import Any, NamedTuple
 
 from core.exceptions import ValidationError
+from core.russian import plural  # noqa: F401 (re-exported for the КОС readers)
 
 ID_RE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 MAX_TEXT = 20_000
@@ -98,14 +99,7 @@ def _number_words(positive: bool, non_negative: bool) -> str:
     return "числом"
 
 
-def plural(n: int | float, one: str, few: str, many: str) -> str:
-    """«1 вопрос», «3 вопроса», «10 вопросов» (fractions take the «few» form: «1,5 балла»)."""
-    shown = str(n).replace(".", ",")
-    if not float(n).is_integer():
-        return f"{shown} {few}"
-    n = int(n)
-    word = one if n % 10 == 1 and n % 100 != 11 else few if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else many
-    return f"{shown} {word}"
+
 
 
 class Bank(NamedTuple):

@@ -24,6 +24,7 @@ from typing import Any, Iterator
 import click
 
 from core.exceptions import NokError
+from core.russian import plural
 
 SOURCES = ("webcam", "screen", "network_camera", "synthetic")
 LOGGER = "plugins.video_capture"
@@ -41,10 +42,7 @@ class StationCliError(click.ClickException):
         click.echo(f"Ошибка: {self.format_message()}", err=True)
 
 
-def plural(n: int, one: str, few: str, many: str) -> str:
-    tail = n % 100
-    word = many if 11 <= tail <= 14 else one if n % 10 == 1 else few if 2 <= n % 10 <= 4 else many
-    return f"{n} {word}"
+
 
 
 @contextmanager

@@ -131,6 +131,7 @@ def test_sigkill_mid_exam_loses_no_acknowledged_answer(exam):
     ((attempt_id, questions),) = _variant(config_file).items()
 
     acknowledged: dict[str, object] = {}
+    in_flight: list = []  # the save sent when the power went: committed or not, it was never acknowledged
     last_reply: list = []
     stop = threading.Event()
 
@@ -139,6 +140,7 @@ def test_sigkill_mid_exam_loses_no_acknowledged_answer(exam):
         while not stop.is_set():
             question = questions[n % len(questions)]
             value = _value(question, n)
+            in_flight[:] = [question["id"], value]
             try:
                 reply = station.save(question["id"], value)
             except (OSError, http.client.HTTPException, AssertionError):
@@ -159,7 +161,8 @@ def test_sigkill_mid_exam_loses_no_acknowledged_answer(exam):
 
     stored = _stored(config_file)
     for question_id, value in acknowledged.items():
-        assert stored[(attempt_id, question_id)] == value, question_id
+        newer = in_flight[1] if in_flight and in_flight[0] == question_id else value
+        assert stored[(attempt_id, question_id)] in (value, newer), question_id
 
     appliance.start()
     state = station.state()
@@ -167,7 +170,10 @@ def test_sigkill_mid_exam_loses_no_acknowledged_answer(exam):
     assert not state["finished"]
     # the server clock kept running while the appliance was down; ±2 s for whole-second rounding
     assert abs(state["remaining"] - (remaining_before - elapsed)) <= 2
-    assert {k: v for k, v in state["answers"].items()} == acknowledged
+    shown = dict(state["answers"])
+    if in_flight and shown.get(in_flight[0]) == in_flight[1]:
+        shown[in_flight[0]] = acknowledged[in_flight[0]]  # the unacknowledged save that did land
+    assert shown == acknowledged
     after = _value(questions[0], 7)
     station.save(questions[0]["id"], after)
     assert _stored(config_file)[(attempt_id, questions[0]["id"])] == after
