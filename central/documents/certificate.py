@@ -38,8 +38,28 @@ class LabourFunction:
     name: str
 
 
+class _Numbered:
+    """What both forms say of their number: not final (a draft) until НАРК assigns one."""
+
+    registration_number: str | None  # None: not final yet (preview)
+    document_id: str  # our id, shown on a preview instead of the number
+
+    @property
+    def is_draft(self) -> bool:
+        return not self.registration_number
+
+    @property
+    def number_text(self) -> str:
+        return self.registration_number or f"не присвоен (идентификатор в реестре СПК: {self.document_id})"
+
+    @property
+    def short_number(self) -> str:
+        """The number in the document's title: the registry's, or our id on a draft."""
+        return self.registration_number or self.document_id
+
+
 @dataclass(frozen=True)
-class CertificateForm:
+class CertificateForm(_Numbered):
     spk_name: str
     registration_number: str | None  # None: not final yet (preview)
     document_id: str  # our id, shown on a preview instead of the number
@@ -58,21 +78,13 @@ class CertificateForm:
     is_duplicate: bool = False
 
     @property
-    def is_draft(self) -> bool:
-        return not self.registration_number
-
-    @property
-    def number_text(self) -> str:
-        return self.registration_number or f"не присвоен (идентификатор в реестре СПК: {self.document_id})"
-
-    @property
     def title(self) -> str:
         kind = "Дубликат свидетельства" if self.is_duplicate else "Свидетельство"
-        return f"{kind} о квалификации № {self.registration_number or self.document_id}"
+        return f"{kind} о квалификации № {self.short_number}"
 
 
 @dataclass(frozen=True)
-class ConclusionForm:
+class ConclusionForm(_Numbered):
     spk_name: str
     registration_number: str | None
     document_id: str
@@ -86,16 +98,8 @@ class ConclusionForm:
     is_duplicate: bool = False
 
     @property
-    def is_draft(self) -> bool:
-        return not self.registration_number
-
-    @property
-    def number_text(self) -> str:
-        return self.registration_number or f"не присвоен (идентификатор в реестре СПК: {self.document_id})"
-
-    @property
     def title(self) -> str:
-        return f"Заключение о прохождении профессионального экзамена № {self.registration_number or self.document_id}"
+        return f"Заключение о прохождении профессионального экзамена № {self.short_number}"
 
 
 def initials_surname(full_name: str) -> str:

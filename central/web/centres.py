@@ -4,9 +4,9 @@ from __future__ import annotations
 import falcon
 
 from central.admin import centres, scope
-from central.admin.web import SpkResource, form_errors, page_links
+from central.web.spk_pages import SpkResource, cok_choices, form_errors, page_links
 from core.exceptions import ValidationError
-from core.models import Organisation, OrgKind
+from core.models import OrgKind
 from core.web.forms import read_form
 
 NOTICES = {
@@ -25,7 +25,7 @@ class _CentresBase(SpkResource):
         self.page(req, resp, "centres/centre.html", title=org.short_name, status=status, org=org,
                   is_cok=is_cok, kind_title=centres.KIND_TITLES[org.kind],
                   form=form if form is not None else centres.centre_form(org), errors=errors or {},
-                  coks=list(scope.coks_of(spk).order_by(Organisation.short_name)),
+                  coks=cok_choices(spk),
                   venues=centres.venues_for(org) if is_cok else [],
                   parent=None if is_cok else org.parent,
                   appliances=centres.appliances_for(org), codes=centres.pending_codes(org),
@@ -54,7 +54,7 @@ class CentreNewResource(_CentresBase):
     def _show(self, req, resp, spk, kind, form, errors=None, status=falcon.HTTP_200):
         title = "Новый ЦОК" if kind == OrgKind.COK.value else "Новая площадка"
         self.page(req, resp, "centres/new.html", title=title, status=status, kind=kind, form=form,
-                  errors=errors or {}, coks=list(scope.coks_of(spk).order_by(Organisation.short_name)))
+                  errors=errors or {}, coks=cok_choices(spk))
 
     def on_get(self, req, resp):
         _user, spk = self.guard(req)
@@ -63,14 +63,9 @@ class CentreNewResource(_CentresBase):
 
     def on_post(self, req, resp):
         _user, spk = self.guard(req)
-        form = read_form(req)
-        kind = self._kind(req, form)
-        try:
-            org = centres.create_centre(spk, kind, form)
-        except ValidationError as ex:
-            self._show(req, resp, spk, kind, form, form_errors(ex), status=falcon.HTTP_422)
-            return
-        raise self.see_other(f"/centres/{org.id}?notice=created")
+        self.save_form(req, resp, lambda form: centres.create_centre(spk, self._kind(req, form), form),
+                       lambda form, errors: self._show(req, resp, spk, self._kind(req, form), form, errors),
+                       lambda org: f"/centres/{org.id}?notice=created")
 
 
 class CentreResource(_CentresBase):
@@ -81,13 +76,9 @@ class CentreResource(_CentresBase):
     def on_post(self, req, resp, org_id):
         _user, spk = self.guard(req)
         org = scope.get_centre(spk, org_id)
-        form = read_form(req)
-        try:
-            centres.update_centre(spk, org, form)
-        except ValidationError as ex:
-            self.centre_page(req, resp, spk, org, form=form, errors=form_errors(ex), status=falcon.HTTP_422)
-            return
-        raise self.see_other(f"/centres/{org.id}?notice=saved")
+        self.save_form(req, resp, lambda form: centres.update_centre(spk, org, form),
+                       lambda form, errors: self.centre_page(req, resp, spk, org, form=form, errors=errors),
+                       lambda _saved: f"/centres/{org.id}?notice=saved")
 
 
 class EnrolmentCodeResource(_CentresBase):

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import falcon
 
 from central.models import Certificate, CertificateKind, CertificateStatus, NarkRecord, NarkRecordStatus
-from central.web.results import BASE, SpkResource, page_number, pager_links, parse_date
+from central.web.spk_pages import BASE, SpkResource, page_links, page_number, parse_date
 from core import audit
 from core.db import write_transaction
 from core.exceptions import ValidationError
@@ -41,7 +41,7 @@ class CertificatesListResource(SpkResource):
     def on_get(self, req, resp):
         from central.services import certificates
 
-        user = self.guard(req)
+        _user, spk = self.guard(req)
         kind = req.get_param("kind") or CertificateKind.CERTIFICATE
         if kind not in CertificateKind.TITLES:
             kind = CertificateKind.CERTIFICATE
@@ -51,12 +51,12 @@ class CertificatesListResource(SpkResource):
         try:
             if params["status"] and params["status"] not in CertificateStatus.TITLES:
                 raise ValidationError("Выберите статус из списка.", "status")
-            page = certificates.list_certificates(user.organisation, kind, params["query"], params["status"] or None,
+            page = certificates.list_certificates(spk, kind, params["query"], params["status"] or None,
                                                   page_number(req))
         except ValidationError as ex:
             errors[ex.field or "query"] = ex.message
         else:
-            audit.record("view", "certificates", user.organisation_id,
+            audit.record("view", "certificates", spk.id,
                          {"page": page.page, **{k: v for k, v in params.items() if v}})
         rows = page.rows if page else []
         cok_ids = {c.result.cok_id for c in rows}
@@ -64,7 +64,7 @@ class CertificatesListResource(SpkResource):
         self.page(req, resp, "certificates/list.html",
                   title="Заключения" if kind == CertificateKind.CONCLUSION else "Свидетельства",
                   status=falcon.HTTP_422 if errors else falcon.HTTP_200, filters=params, kind=kind, errors=errors,
-                  page_data=page, rows=rows, coks=coks, links=pager_links(page, params) if page else [],
+                  page_data=page, rows=rows, coks=coks, links=page_links(page, params) if page else [],
                   statuses=list(CertificateStatus.TITLES.items()), status_titles=CertificateStatus.TITLES,
                   CONCLUSION=CertificateKind.CONCLUSION)
 
@@ -77,8 +77,8 @@ class CertificateResource(SpkResource):
     def load(self, req, certificate_id: int):
         from central.services.certificates import get_certificate
 
-        user = self.guard(req)
-        return user, get_certificate(user.organisation, certificate_id)
+        user, spk = self.guard(req)
+        return user, get_certificate(spk, certificate_id)
 
     def show(self, req, resp, user, certificate, *, status=falcon.HTTP_200, errors=None, form=None, notice=None):
         from central.services.certificate_data import verify_url
@@ -134,7 +134,7 @@ class DuplicateResource(CertificateResource):
             self.show(req, resp, user, certificate, status=falcon.HTTP_422,
                       errors={ex.field if ex.field == "requested_on" else "duplicate": ex.message}, form=form)
             return
-        raise falcon.HTTPSeeOther(f"{BASE}/certificates/{duplicate.id}?notice=duplicate")
+        raise self.see_other(f"/certificates/{duplicate.id}?notice=duplicate")
 
 
 class RevokeResource(CertificateResource):
@@ -156,7 +156,7 @@ class RevokeResource(CertificateResource):
         except ValidationError as ex:
             self.show(req, resp, user, certificate, status=falcon.HTTP_422, errors={"reason": ex.message}, form=form)
             return
-        raise falcon.HTTPSeeOther(f"{BASE}/certificates/{certificate.id}?notice=revoked")
+        raise self.see_other(f"/certificates/{certificate.id}?notice=revoked")
 
 
 def add_routes(app, services) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import falcon
 
 from central.admin import experts
-from central.admin.web import SpkResource, form_errors, page_links
+from central.web.spk_pages import SpkResource, page_links
 from core.exceptions import ValidationError
 from core.web.forms import read_form
 
@@ -32,7 +32,7 @@ class _ExpertsBase(SpkResource):
         self.page(req, resp, "experts/form.html", title=expert.full_name if expert else "Добавить эксперта",
                   status=status, expert=expert, form=form, errors=errors or {},
                   blocks=experts.block_numbers(form, extra),
-                  qualifications=experts.qualifications_of(spk),
+                  qualifications=[(q.id, f"{q.code} — {q.title}") for q in experts.qualifications_of(spk)],
                   certificates={c.id: c for c in certificates},
                   certificate_status=lambda c: experts.certificate_status(c, today),
                   expert_state=experts.expert_status(expert, certificates, today) if expert else None,
@@ -40,15 +40,12 @@ class _ExpertsBase(SpkResource):
 
     def save(self, req, resp, spk, expert=None):
         form = read_form(req)
-        if form.get("add_block"):
+        if form.get("add_block"):  # «+ Добавить квалификацию»: one more empty block, nothing saved
             self.form_page(req, resp, spk, expert, form=form, extra=1)
             return
-        try:
-            saved = experts.save_expert(spk, form, expert)
-        except ValidationError as ex:
-            self.form_page(req, resp, spk, expert, form=form, errors=form_errors(ex), status=falcon.HTTP_422)
-            return
-        raise self.see_other(f"/experts/{saved.id}?notice={'saved' if expert else 'created'}")
+        self.save_form(req, resp, lambda form: experts.save_expert(spk, form, expert),
+                       lambda form, errors: self.form_page(req, resp, spk, expert, form=form, errors=errors),
+                       lambda saved: f"/experts/{saved.id}?notice={'saved' if expert else 'created'}")
 
 
 class ExpertsListResource(_ExpertsBase):

@@ -10,9 +10,8 @@ import falcon
 from central.models import CertificateKind, CertificateStatus, ResultStatus
 from central.reports import persons
 from central.reports.charts import number_ru
-from central.reports.web import form_errors, page_links, page_number, spk_of
+from central.web.spk_pages import SpkResource, page_links, page_number
 from core import audit
-from core.exceptions import ValidationError
 from core.models import Verdict
 from core.web.downloads import send_blob
 
@@ -20,36 +19,29 @@ SECTION = "persons"
 BASE = "/cabinet/spk/persons"
 
 
-class PersonsResource:
+class PersonsResource(SpkResource):
     """GET the list, searched by ФИО and paginated in the database."""
 
-    def __init__(self, services):
-        self.services = services
+    section = SECTION
 
     def on_get(self, req, resp):
-        user, spk = spk_of(req, self.services, SECTION)
-        form = {"name": req.get_param("name") or ""}
-        page_no, errors, page = page_number(req), {}, None
-        try:
-            query = persons.read_query(form["name"])
-        except ValidationError as ex:
-            errors = form_errors(ex)
-        else:
-            page = persons.list_persons(spk, query, page_no)
+        spk, form, query, errors = self.filtered(req, ("name",), lambda params: persons.read_query(params["name"]))
+        page = None
+        if not errors:
+            page = persons.list_persons(spk, query, page_number(req))
             audit.record("view", "personal_files", spk.id, {"page": page.page, **({"name": query} if query else {})})
         self.services.render(req, resp, "persons/list.html", status=falcon.HTTP_422 if errors else falcon.HTTP_200,
                              title="Личные дела", page=page, form=form, errors=errors, base=BASE,
-                             links=page_links(page.page, page.pages, form) if page else [])
+                             links=page_links(page, form) if page else [])
 
 
-class PersonFileResource:
+class PersonFileResource(SpkResource):
     """GET one личное дело (audited: «просмотр личного дела»)."""
 
-    def __init__(self, services):
-        self.services = services
+    section = SECTION
 
     def on_get(self, req, resp, person_key):
-        user, spk = spk_of(req, self.services, SECTION)
+        _user, spk = self.guard(req)
         file = persons.person_file(spk, person_key)
         audit.record("view", "personal_file", person_key, {"results": [r.id for r in file.results]})
         self.services.render(req, resp, "persons/file.html", title=f"Личное дело: {file.full_name}", file=file,
@@ -58,14 +50,13 @@ class PersonFileResource:
                              issued=CertificateStatus.ISSUED, kb=lambda size: number_ru(size / 1024))
 
 
-class PersonDocumentResource:
+class PersonDocumentResource(SpkResource):
     """GET a document that came with one of the person's results (audited download)."""
 
-    def __init__(self, services):
-        self.services = services
+    section = SECTION
 
     def on_get(self, req, resp, person_key, document_id):
-        user, spk = spk_of(req, self.services, SECTION)
+        _user, spk = self.guard(req)
         document = persons.person_document(spk, person_key, document_id)
         audit.record("download", "result_document", document.id, {"result": document.result_id})
         send_blob(resp, self.services.blobs, document.blob_digest, _filename(document), document.content_type)

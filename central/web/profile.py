@@ -9,9 +9,9 @@ from __future__ import annotations
 import falcon
 
 from central.admin import profile
-from central.admin.web import SpkResource, form_errors
+from central.web.spk_pages import SpkResource
 from core.exceptions import ValidationError
-from core.web.forms import read_form, read_signature
+from core.web.forms import read_signature
 
 BASE = "/profile"
 NOTICES = {
@@ -41,13 +41,9 @@ class _ProfileBase(SpkResource):
     def submit(self, req, resp, apply, notice: str, form_key: str, errors_key: str):
         """Read the form, apply it to the СПК, redirect; on a refusal show that card again with its errors."""
         user, spk = self.guard(req)
-        form = read_form(req)
-        try:
-            apply(spk, user, form)
-        except ValidationError as ex:
-            self.show(req, resp, spk, status=falcon.HTTP_422, **{form_key: form, errors_key: form_errors(ex)})
-            return
-        raise self.see_other(f"{BASE}?notice={notice}")
+        self.save_form(req, resp, lambda form: apply(spk, user, form),
+                       lambda form, errors: self.show(req, resp, spk, **{form_key: form, errors_key: errors}),
+                       lambda _saved: f"{BASE}?notice={notice}")
 
 
 class ProfileResource(_ProfileBase):

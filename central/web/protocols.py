@@ -13,8 +13,8 @@ from urllib.parse import quote
 import falcon
 
 from central.models import Certificate, CertificateKind, NarkExportFile, NarkRecord, NarkRecordStatus
-from central.web.results import (BASE, SpkResource, cok_choices, page_number, pager_links, parse_date, parse_id,
-                                 qualification_choices)
+from central.web.spk_pages import (BASE, SpkResource, cok_choices, filter_params, page_links, page_number,
+                                   parse_date, parse_id, qualification_choices)
 from core import audit
 from core.db import write_transaction
 from core.exceptions import NotFoundError, ValidationError
@@ -54,21 +54,20 @@ class ProtocolsListResource(SpkResource):
     def on_get(self, req, resp):
         from central.services import protocols
 
-        user = self.guard(req)
-        params = {name: (req.get_param(name) or "").strip()[:100] for name in FILTER_FIELDS}
+        _user, spk = self.guard(req)
+        params = filter_params(req, FILTER_FIELDS, 100)
         page, errors = None, {}
         try:
             date_from = parse_date(params["date_from"], "date_from", "дату")
             qualification = parse_id(params["qualification"], "qualification", "Выберите квалификацию из списка.")
             cok = parse_id(params["cok"], "cok", "Выберите ЦОК из списка.")
-            page = protocols.list_protocols(user.organisation, params["query"], date_from, qualification, cok,
-                                            page_number(req))
+            page = protocols.list_protocols(spk, params["query"], date_from, qualification, cok, page_number(req))
         except ValidationError as ex:
             errors[ex.field or "query"] = ex.message
         self.page(req, resp, "protocols/list.html", title="Протоколы СПК",
                   status=falcon.HTTP_422 if errors else falcon.HTTP_200, filters=params, errors=errors,
-                  page_data=page, rows=page.rows if page else [], links=pager_links(page, params) if page else [],
-                  qualifications=qualification_choices(user.organisation), coks=cok_choices(user.organisation))
+                  page_data=page, rows=page.rows if page else [], links=page_links(page, params) if page else [],
+                  qualifications=qualification_choices(spk), coks=cok_choices(spk))
 
 
 class ProtocolResource(SpkResource):
@@ -79,8 +78,8 @@ class ProtocolResource(SpkResource):
     def load(self, req, protocol_id: int):
         from central.services import protocols
 
-        user = self.guard(req)
-        return user, protocols.get_protocol(user.organisation, protocol_id)
+        user, spk = self.guard(req)
+        return user, protocols.get_protocol(spk, protocol_id)
 
     def show(self, req, resp, user, protocol, *, status=falcon.HTTP_200, errors=None, notice=None, form=None):
         from central.services import protocols
@@ -109,7 +108,20 @@ class ProtocolResource(SpkResource):
         self.show(req, resp, user, protocol, notice=NOTICES.get(req.get_param("notice") or ""))
 
     def back(self, protocol, notice: str, anchor: str = "") -> falcon.HTTPSeeOther:
-        return falcon.HTTPSeeOther(f"{BASE}/protocols/{protocol.id}?notice={notice}{anchor}")
+        return self.see_other(f"/protocols/{protocol.id}?notice={notice}{anchor}")
+
+    def press(self, req, resp, protocol_id, action, error_field: str, notice: str) -> None:
+        """A button of the page: `action(protocol, user)` in one transaction, then back with `notice`;
+        a refusal shows the page again with the message under `error_field`."""
+        user, protocol = self.load(req, protocol_id)
+        read_form(req)  # a plain form post only (400 otherwise)
+        try:
+            with write_transaction(self.services.db):
+                action(protocol, user)
+        except ValidationError as ex:
+            self.show(req, resp, user, protocol, status=falcon.HTTP_422, errors={error_field: ex.message})
+            return
+        raise self.back(protocol, notice)
 
 
 def nark_state(record) -> tuple[str, str]:
@@ -195,15 +207,7 @@ class RemoveSignedResource(ProtocolResource):
     def on_post(self, req, resp, protocol_id):
         from central.services import protocols
 
-        user, protocol = self.load(req, protocol_id)
-        read_form(req)
-        try:
-            with write_transaction(self.services.db):
-                protocols.remove_signed(protocol, user)
-        except ValidationError as ex:
-            self.show(req, resp, user, protocol, status=falcon.HTTP_422, errors={"file": ex.message})
-            return
-        raise self.back(protocol, "removed")
+        self.press(req, resp, protocol_id, protocols.remove_signed, "file", "removed")
 
 
 class SendResource(ProtocolResource):
@@ -212,15 +216,8 @@ class SendResource(ProtocolResource):
     def on_post(self, req, resp, protocol_id):
         from central.services import protocols
 
-        user, protocol = self.load(req, protocol_id)
-        read_form(req)
-        try:
-            with write_transaction(self.services.db):
-                protocols.send_to_nark(self.services, protocol, user)
-        except ValidationError as ex:
-            self.show(req, resp, user, protocol, status=falcon.HTTP_422, errors={"send": ex.message})
-            return
-        raise self.back(protocol, "sent")
+        self.press(req, resp, protocol_id, lambda protocol, user: protocols.send_to_nark(self.services, protocol, user),
+                   "send", "sent")
 
 
 class ExportFileResource(ProtocolResource):

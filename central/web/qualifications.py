@@ -9,7 +9,7 @@ from __future__ import annotations
 import falcon
 
 from central.admin import qualifications as quals
-from central.admin.web import SpkResource, form_errors, page_links, read_upload
+from central.web.spk_pages import SpkResource, page_links, read_upload
 from core.exceptions import ValidationError
 from core.kos import store
 from core.kos.reader import FORMAT_TITLES, MAX_KOS_BYTES, MAX_PASSPORT_BYTES, MIB
@@ -56,14 +56,10 @@ class QualificationNewResource(_QualificationsBase):
 
     def on_post(self, req, resp):
         _user, spk = self.guard(req)
-        form = read_form(req)
-        try:
-            qualification = quals.save_qualification(spk, form)
-        except ValidationError as ex:
-            self.page(req, resp, "qualifications/new.html", title="Новая квалификация", form=form,
-                      errors=form_errors(ex), status=falcon.HTTP_422)
-            return
-        raise self.see_other(f"/qualifications/{qualification.id}?notice=created")
+        self.save_form(req, resp, lambda form: quals.save_qualification(spk, form),
+                       lambda form, errors: self.page(req, resp, "qualifications/new.html", title="Новая квалификация",
+                                                      form=form, errors=errors),
+                       lambda qualification: f"/qualifications/{qualification.id}?notice=created")
 
 
 class QualificationResource(_QualificationsBase):
@@ -74,13 +70,9 @@ class QualificationResource(_QualificationsBase):
     def on_post(self, req, resp, qualification_id):
         _user, spk = self.guard(req)
         qualification = quals.get_qualification(spk, qualification_id)
-        form = read_form(req)
-        try:
-            quals.save_qualification(spk, form, qualification)
-        except ValidationError as ex:
-            self.detail(req, resp, spk, qualification, form=form, errors=form_errors(ex), status=falcon.HTTP_422)
-            return
-        raise self.see_other(f"/qualifications/{qualification.id}?notice=saved")
+        self.save_form(req, resp, lambda form: quals.save_qualification(spk, form, qualification),
+                       lambda form, errors: self.detail(req, resp, spk, qualification, form=form, errors=errors),
+                       lambda _saved: f"/qualifications/{qualification.id}?notice=saved")
 
 
 class KosUploadResource(_QualificationsBase):

@@ -4,120 +4,33 @@ The list filters and pages in the database (`central.services.results.list_resul
 ФИО opens the result with the block «Оценка», where the СПК may change the commission's decision
 while the result is «Передано в СПК». Selected rows become a Протокол СПК («Сформировать
 протокол»: number and date in a <details> block, no script needed). Every object is looked up
-through the user's СПК, so another СПК's result is a 404. The base class and form helpers here
-are shared by the protocols and certificates pages.
+through the user's СПК, so another СПК's result is a 404.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from typing import Any
-from urllib.parse import urlencode
 
 import falcon
 
 from central.models import (CentralResult, CertificateKind, CertificateStatus, ResultDocument, ResultStatus,
                             VideoPart)
+from central.web.spk_pages import (BASE, SpkResource, cok_choices, filter_params, page_links, page_number,
+                                   parse_date, parse_id, qualification_choices)
 from core import audit
 from core.db import write_transaction
 from core.exceptions import NotFoundError, ValidationError
-from core.models import Organisation, OrgKind, Qualification, User, Verdict
-from core.services.results import to_local
+from core.models import User, Verdict
 from core.web.downloads import send_blob
 from core.web.forms import read_form
-from core.web.guards import require_cabinet
 
-SPK = "spk"
-BASE = "/cabinet/spk"
 RESULT_NOTICES = {
     "decision": "Оценка сохранена.",
 }
 
 
-# --- shared by the СПК pages ----------------------------------------------------------------------
-
-class SpkResource:
-    """Base of the СПК cabinet's resources: the guard, rendering, the user's СПК."""
-
-    section = ""
-
-    def __init__(self, services):
-        self.services = services
-
-    def guard(self, req: falcon.Request) -> User:
-        """Signed in, in the СПК cabinet, staff of a СПК; marks the menu entry as current."""
-        user, _ = require_cabinet(req, SPK, self.services.plugins)
-        if not user.organisation_id:
-            raise falcon.HTTPForbidden(description="Учётная запись не привязана к СПК.")
-        req.context.current_section = self.section
-        return user
-
-    def page(self, req, resp, template: str, *, title: str, status=falcon.HTTP_200, **context: Any) -> None:
-        context.setdefault("errors", {})
-        context.setdefault("form", {})
-        context.setdefault("notice", None)
-        context.setdefault("local", to_local)  # stored times are UTC; pages show the server's clock
-        self.services.render(req, resp, template, status=status, title=title, base=BASE, **context)
-
-
-def parse_id(value: str, field: str, message: str) -> int | None:
-    """An optional id from a filter: empty → None, anything but a positive number → Russian error."""
-    if not value:
-        return None
-    if not value.isdigit() or int(value) < 1:
-        raise ValidationError(message, field)
-    return int(value)
-
-
-def parse_date(value: str, field: str, label: str, *, required: bool = False) -> dt.date | None:
-    """A date from a form: ISO (what <input type=date> sends) or ДД.ММ.ГГГГ."""
-    if not value:
-        if required:
-            raise ValidationError(f"Укажите {label}.", field)
-        return None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError(f"Неверная дата: {value}. Укажите {label} в формате ДД.ММ.ГГГГ.", field)
-
-
-def page_number(req: falcon.Request) -> int:
-    value = req.get_param("page") or "1"
-    return min(int(value), 100_000) if value.isdigit() and int(value) > 0 else 1
-
-
-def pager_links(page, params: dict[str, Any]) -> list[tuple[str, str | None]]:
-    """A short pager (first, neighbours, last) for a `Page`, the filter kept in every link."""
-    pages = max(1, page.pages or math.ceil(page.total / max(1, page.per_page)))
-    if pages <= 1:
-        return []
-    keep = {k: v for k, v in params.items() if v not in (None, "", False) and k != "page"}
-    shown = sorted({1, pages, *range(max(1, page.page - 3), min(pages, page.page + 3) + 1)})
-    links: list[tuple[str, str | None]] = []
-    previous = 0
-    for number in shown:
-        if number - previous > 1:
-            links.append(("…", None))
-        links.append((str(number), None if number == page.page else "?" + urlencode({**keep, "page": number},
-                                                                                     doseq=True)))
-        previous = number
-    return links
-
-
-def qualification_choices(spk: Organisation) -> list[tuple[int, str]]:
-    rows = Qualification.select().where(Qualification.spk == spk).order_by(Qualification.code)
-    return [(q.id, f"{q.code} {q.title}") for q in rows]
-
-
-def cok_choices(spk: Organisation) -> list[tuple[int, str]]:
-    rows = (Organisation.select()
-            .where((Organisation.kind == OrgKind.COK.value) & (Organisation.parent == spk))
-            .order_by(Organisation.short_name))
-    return [(o.id, o.short_name or o.full_name) for o in rows]
-
+# --- helpers of the result pages --------------------------------------------------------------
 
 def size_text(size: int | None) -> str:
     """«1,5 МБ», «820 КБ»: file sizes as people read them."""
@@ -143,7 +56,9 @@ FILTER_FIELDS = ("query", "qualification", "status", "cok", "overdue")
 
 
 def read_filters(req: falcon.Request) -> dict[str, str]:
-    return {name: (req.get_param(name) or "").strip()[:200] for name in FILTER_FIELDS}
+    params = filter_params(req, FILTER_FIELDS, 200)
+    params["overdue"] = "1" if params["overdue"] not in ("", "0", "off") else ""  # the checkbox shows what filters
+    return params
 
 
 def make_filters(params: dict[str, str], page: int):
@@ -157,7 +72,7 @@ def make_filters(params: dict[str, str], page: int):
                                                    "Выберите квалификацию из списка."),
                          status=status,
                          cok_id=parse_id(params["cok"], "cok", "Выберите ЦОК из списка."),
-                         overdue_only=params["overdue"] not in ("", "0", "off"), page=page)
+                         overdue_only=bool(params["overdue"]), page=page)
 
 
 class ResultsListResource(SpkResource):
@@ -181,7 +96,7 @@ class ResultsListResource(SpkResource):
                          {"page": page.page, **{k: v for k, v in params.items() if v}})
         self.page(req, resp, "results/list.html", title="Результаты экзаменов", status=status,
                   filters=params, page_data=page, rows=page.rows if page else [],
-                  links=pager_links(page, params) if page else [], errors=errors, form=form or {},
+                  links=page_links(page, params) if page else [], errors=errors, form=form or {},
                   filter_failed=page is None,
                   selected={str(s) for s in selected}, open_form=open_form or bool(form),
                   qualifications=qualification_choices(user.organisation), coks=cok_choices(user.organisation),
@@ -189,7 +104,8 @@ class ResultsListResource(SpkResource):
                   verdict_titles=Verdict.TITLES, RECEIVED=ResultStatus.RECEIVED, today=dt.date.today())
 
     def on_get(self, req, resp):
-        self.show(req, resp, self.guard(req))
+        user, _spk = self.guard(req)
+        self.show(req, resp, user)
 
 
 # The service's field names → the form's («Номер протокола», the checkboxes).
@@ -202,7 +118,7 @@ class FormProtocolResource(ResultsListResource):
     def on_post(self, req, resp):
         from central.services import protocols
 
-        user = self.guard(req)
+        user, spk = self.guard(req)
         media = req.get_media() or {}
         raw = media.get("result", [])
         selected = [str(v) for v in (raw if isinstance(raw, list) else [raw]) if str(v).strip()]
@@ -219,8 +135,8 @@ class FormProtocolResource(ResultsListResource):
                 raise ValidationError("Номер протокола — не длиннее 50 знаков.", "protocol_number")
             when = parse_date(form.get("protocol_date", ""), "protocol_date", "дату протокола", required=True)
             with write_transaction(self.services.db):
-                protocol = protocols.form_protocol(self.services, user.organisation, [int(v) for v in selected],
-                                                   number, when, user)
+                protocol = protocols.form_protocol(self.services, spk, [int(v) for v in selected], number, when,
+                                                   user)
         except ValidationError as ex:
             field = PROTOCOL_FIELDS.get(ex.field or "", ex.field or "protocol")
             self.show(req, resp, user, status=falcon.HTTP_422, errors={field: ex.message},
@@ -230,7 +146,7 @@ class FormProtocolResource(ResultsListResource):
             self.show(req, resp, user, status=falcon.HTTP_422, errors={"result": str(ex)}, form=form,
                       selected=selected, open_form=True)
             return
-        raise falcon.HTTPSeeOther(f"{BASE}/protocols/{protocol.id}?notice=formed")
+        raise self.see_other(f"/protocols/{protocol.id}?notice=formed")
 
 
 # --- one result -----------------------------------------------------------------------------------
@@ -260,8 +176,8 @@ class ResultResource(SpkResource):
     def load(self, req, result_id: int) -> tuple[User, CentralResult]:
         from central.services import results
 
-        user = self.guard(req)
-        return user, results.get_result(user.organisation, result_id)
+        user, spk = self.guard(req)
+        return user, results.get_result(spk, result_id)
 
     def show(self, req, resp, user, result, *, status=falcon.HTTP_200, errors=None, notice=None) -> None:
         from central.services import deadlines, results
@@ -326,7 +242,7 @@ class DecisionResource(ResultResource):
             self.show(req, resp, user, results.get_result(user.organisation, result.id), status=falcon.HTTP_422,
                       errors={"decision": ex.message})
             return
-        raise falcon.HTTPSeeOther(f"{BASE}/results/{result.id}?notice=decision")
+        raise self.see_other(f"/results/{result.id}?notice=decision")
 
 
 class DocumentResource(ResultResource):

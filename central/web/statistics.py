@@ -6,32 +6,22 @@ import falcon
 from central.reports import statistics
 from central.reports.charts import number_ru
 from central.reports.export import CSV_TYPE, XLSX_TYPE, csv_bytes, send_file, xlsx_bytes
-from central.reports.web import form_errors, query_string, spk_of
-from core.exceptions import ValidationError
+from central.web.spk_pages import SpkResource, query_string
 
 SECTION = "statistics"
 BASE = "/cabinet/spk/statistics"
 FIELDS = ("date_from", "date_to", "grouping")
 
 
-def _params(req) -> dict[str, str]:
-    return {name: (req.get_param(name) or "").strip() for name in FIELDS}
-
-
-class StatisticsResource:
+class StatisticsResource(SpkResource):
     """GET the report for a period (by default the last twelve months) and a grouping."""
 
-    def __init__(self, services):
-        self.services = services
+    section = SECTION
 
     def on_get(self, req, resp):
-        user, spk = spk_of(req, self.services, SECTION)
-        form, errors, stats, charts = _params(req), {}, None, {}
-        try:
-            filters = statistics.parse_filters(form)
-        except ValidationError as ex:
-            errors = form_errors(ex)
-        else:
+        spk, form, filters, errors = self.filtered(req, FIELDS, statistics.parse_filters)
+        stats, charts = None, {}
+        if filters is not None:
             stats = statistics.compute(spk, filters)
             charts = {"pass_rate": statistics.pass_rate_chart(stats), "months": statistics.months_chart(stats)}
             form.update(date_from=filters.date_from.isoformat(), date_to=filters.date_to.isoformat(),
@@ -44,19 +34,17 @@ class StatisticsResource:
                              csv_url=f"{BASE}.csv{query}", xlsx_url=f"{BASE}.xlsx{query}")
 
 
-class StatisticsExportResource:
+class StatisticsExportResource(SpkResource):
     """GET the table as CSV (Excel's Russian dialect) or XLSX."""
 
+    section = SECTION
+
     def __init__(self, services, file_format: str):
-        self.services = services
+        super().__init__(services)
         self.file_format = file_format
 
     def on_get(self, req, resp):
-        user, spk = spk_of(req, self.services, SECTION)
-        try:
-            filters = statistics.parse_filters(_params(req))
-        except ValidationError as ex:
-            raise falcon.HTTPBadRequest(title="Неверный фильтр", description=ex.message) from None
+        spk, filters = self.export_filtered(req, FIELDS, statistics.parse_filters)
         stats = statistics.compute(spk, filters)
         headers, rows = statistics.table(stats)
         name = statistics.export_name(stats, self.file_format)
