@@ -353,6 +353,46 @@ class BlobStore:
         if not hmac.compare_digest(hasher.hexdigest(), digest):
             raise _integrity_error(digest, "содержимое не совпадает с идентификатором")
 
+    def open_range(self, digest: str, start: int, end: int) -> Iterator[bytes]:
+        """Yield plaintext bytes `start`…`end` (inclusive), decrypting only the chunks that hold them.
+
+        For sending a large file in parts and for Range requests: the chunk records have a fixed
+        size, so the reader seeks straight to the first one needed instead of decrypting everything
+        before it. Each chunk is authenticated (its index and whether it is the last are in its
+        AAD); the whole-file SHA-256 is not checked here — the receiver of all the parts does that.
+        """
+        path = self._path(digest)
+        if not path.is_file():
+            raise BlobNotFoundError(f"Файл не найден: {digest}")
+        if start < 0 or end < start:
+            raise ValueError("start must be ≥ 0 and end ≥ start")
+        return self._decrypt_range(digest, path, start, end)
+
+    def _decrypt_range(self, digest: str, path: Path, start: int, end: int) -> Iterator[bytes]:
+        with open(path, "rb") as f:
+            header = self._read_header(digest, f)
+            try:
+                aead = AESGCM(aes_key_unwrap(self._kek, header.wrapped_dek))
+            except InvalidUnwrap:
+                raise _integrity_error(digest, "не удалось расшифровать ключ файла") from None
+            record_size = header.chunk_size + TAG_SIZE
+            records = -(-(os.fstat(f.fileno()).st_size - HEADER_SIZE) // record_size)
+            index = start // header.chunk_size
+            f.seek(HEADER_SIZE + index * record_size)
+            position = index * header.chunk_size
+            while index < records and position <= end:
+                record = f.read(record_size)
+                if len(record) < TAG_SIZE:
+                    raise _integrity_error(digest, "файл обрезан")
+                try:
+                    plain = aead.decrypt(header.nonce_prefix + _COUNTER.pack(index), record,
+                                         header.raw + _CHUNK_AAD.pack(index, index == records - 1))
+                except InvalidTag:
+                    raise _integrity_error(digest, f"блок {index} не прошёл проверку") from None
+                yield plain[max(0, start - position):end + 1 - position]
+                position += len(plain)
+                index += 1
+
     def read(self, digest: str) -> bytes:
         """Return the whole plaintext, fully verified. Only for small blobs (documents)."""
         return b"".join(self.open(digest))

@@ -48,10 +48,13 @@ def byte_slice(chunks: Iterator[bytes], start: int, end: int) -> Iterator[bytes]
             close()
 
 
-def send(req, resp, size: int, open_chunks: Callable[[], Iterator[bytes]]) -> int | None:
+def send(req, resp, size: int, open_chunks: Callable[[], Iterator[bytes]],
+         open_range: Callable[[int, int], Iterator[bytes]] | None = None) -> int | None:
     """Answer a GET of a stored file of `size` bytes: whole (200), the asked range (206) or 416.
 
-    `open_chunks` is called only when bytes are sent (it may raise «not found» before any is).
+    `open_chunks` is called only when bytes are sent (it may raise «not found» before any is);
+    `open_range(start, end)`, when given, serves a range without reading the bytes before it
+    (`BlobStore.open_range`: seeking far into an hours-long recording stays instant).
     Returns the first byte sent — 0 means a player starts watching, worth auditing — or None
     when the range could not be satisfied.
     """
@@ -62,13 +65,12 @@ def send(req, resp, size: int, open_chunks: Callable[[], Iterator[bytes]]) -> in
         resp.set_header("Content-Range", str(ex))
         return None
     start, end = span or (0, size - 1)
-    chunks = open_chunks()
     resp.accept_ranges = "bytes"
     if span is not None:
         resp.status = PARTIAL
         resp.content_range = (start, end, size)
-        resp.stream = byte_slice(chunks, start, end)
+        resp.stream = open_range(start, end) if open_range else byte_slice(open_chunks(), start, end)
     else:
-        resp.stream = chunks
+        resp.stream = open_chunks()
     resp.content_length = end - start + 1 if size else 0
     return start

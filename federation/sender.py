@@ -29,7 +29,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from core.bundle import BundleError, build_bundle
-from core.byte_ranges import byte_slice
 from core.db import write_transaction
 from core.exceptions import BlobError
 from core.models import SpkSubmission
@@ -103,10 +102,10 @@ def check_local(services, item: OutboxItem) -> None:
 
 
 def video_chunk(services, item: OutboxItem) -> tuple[dict[str, bytes], int]:
-    """``meta.json`` + ``data`` of the chunk at ``item.offset``, read by streaming the blob."""
+    """``meta.json`` + ``data`` of the chunk at ``item.offset``, decrypting only that range of the blob."""
     end = min(item.offset + CHUNK_SIZE, item.file_size)
     try:
-        data = b"".join(byte_slice(services.blobs.open(item.file_digest), item.offset, end - 1)) \
+        data = b"".join(services.blobs.open_range(item.file_digest, item.offset, end - 1)) \
             if end > item.offset else b""
     except BlobError as ex:
         raise LocalPartsError(str(ex)) from None

@@ -62,7 +62,9 @@ class SegmentFile:
             raise NotFoundError(viewers.NOT_FOUND) from None
         resp.content_type = WEBM
         resp.cache_control = ["no-store"]  # personal data: not left in the cache of a shared computer
-        if byte_ranges.send(req, resp, size, lambda: self.services.blobs.open(segment.digest)) == 0:
+        blobs = self.services.blobs
+        if byte_ranges.send(req, resp, size, lambda: blobs.open(segment.digest),
+                            lambda start, end: blobs.open_range(segment.digest, start, end)) == 0:
             audit.record("view", "video_segment", segment.id, {"recording": segment.recording.uuid,
                                                                "seq": segment.seq})
 

@@ -461,3 +461,19 @@ def test_large_stream_uses_bounded_memory(tmp_path: Path) -> None:
     assert store.size(ref.digest) == total
     assert put_peak < 6 * MIB, put_peak
     assert read_peak < 6 * MIB, read_peak
+
+
+def test_open_range_reads_only_the_asked_bytes_and_checks_each_chunk(tmp_path):
+    store = BlobStore(tmp_path / "blobs", b"k" * 32, chunk_size=1024)
+    data = bytes(range(256)) * 40 + b"tail"  # 10 244 bytes: ten full chunks and a short last one
+    ref = store.put(data)
+    for start, end in ((0, 0), (0, 1023), (1000, 1100), (1024, 2047), (5000, len(data) - 1), (10_240, 10_243),
+                       (3, len(data) + 500)):
+        assert b"".join(store.open_range(ref.digest, start, end)) == data[start:end + 1], (start, end)
+    path = store._path(ref.digest)
+    raw = bytearray(path.read_bytes())
+    raw[-30] ^= 1  # the last chunk's bytes
+    path.write_bytes(bytes(raw))
+    assert b"".join(store.open_range(ref.digest, 0, 1023)) == data[:1024]  # untouched chunks still read
+    with pytest.raises(BlobIntegrityError):
+        b"".join(store.open_range(ref.digest, 10_000, 10_243))

@@ -74,7 +74,9 @@ class VideoResource(GroupPageResource):
             resp.downloadable_as = video.filename
         else:
             resp.viewable_as = video.filename
-        first = byte_ranges.send(req, resp, video.size, lambda: open_document(self.services.blobs, video.digest))
+        blobs = self.services.blobs
+        first = byte_ranges.send(req, resp, video.size, lambda: open_document(blobs, video.digest),
+                                 lambda start, end: blobs.open_range(video.digest, start, end))
         if first == 0:  # a player asks for many ranges; the view starts at the first byte
             audit.record("view", "group_video", video.id, {"group": group.id})
 
