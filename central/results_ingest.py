@@ -142,13 +142,18 @@ def match_qualification(appliance: Appliance, code: str | None) -> Qualification
 
 
 def _same_spk(appliance: Appliance, kind: OrgKind, inn: str | None) -> Organisation | None:
-    if not inn:
+    """The ЦОК or venue with this ИНН under the appliance's СПК, found in one query (no walking up)."""
+    spk = organisation_spk(appliance.organisation) if inn else None
+    if spk is None:
         return None
-    spk = organisation_spk(appliance.organisation)
-    for org in Organisation.select().where(Organisation.kind == kind.value, Organisation.inn == inn):
-        if spk is not None and (found_spk := organisation_spk(org)) is not None and found_spk.id == spk.id:
-            return org
-    return None
+    query = Organisation.select().where(Organisation.kind == kind.value, Organisation.inn == inn)
+    if kind is OrgKind.COK:
+        query = query.where(Organisation.parent == spk.id)
+    else:  # a venue belongs to a ЦОК of the СПК
+        centres = Organisation.select(Organisation.id).where(Organisation.kind == OrgKind.COK.value,
+                                                             Organisation.parent == spk.id)
+        query = query.where(Organisation.parent.in_(centres))
+    return query.order_by(Organisation.id).first()
 
 
 def match_cok(appliance: Appliance, inn: str | None) -> Organisation:
