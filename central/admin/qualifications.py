@@ -8,8 +8,6 @@ already took a snapshot with it (`Appliance.snapshot_version` ≥ that revision)
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 
@@ -20,11 +18,9 @@ from central.admin import scope
 from central.admin.forms import Checker, clean_text, flag, int_in_range
 from central.models import Appliance, CentralResult, PublishedKos
 from central.services.paging import Page, paginate
-from core import audit
 from core.db import write_transaction
 from core.exceptions import NotFoundError, ValidationError
 from core.kos import store
-from core.kos.reader import read_kos
 from core.models import ExpertCertificate, Kos, Organisation, ProfStandard, Qualification, User
 from core.models.organisations import _now
 from core.validators import validate_qualification_level
@@ -233,36 +229,10 @@ def import_spk_kos(spk: Organisation, user: User, qualification: Qualification, 
     """Validate an upload (JSON, IMS QTI 2.1 zip, Moodle XML) and store it as the qualification's newest version.
 
     The СПК's counterpart of `core.kos.store.import_kos` (whose actor rules are the ЦОК's): the same
-    reader, the same checks, the same audit line; nothing reaches appliances until «Выгрузить».
+    reader, checks and audit line; nothing reaches appliances until «Выгрузить».
     """
-    qualification = get_qualification(spk, qualification.id)
-    current = store.current_version(qualification)
-    taken = {k.version for k in Kos.select(Kos.version).where(Kos.qualification == qualification)}
-    result = read_kos(data, passport=passport, current=current.data if current else None,
-                      current_version=current.version if current else None,
-                      default_title=f"КОС «{qualification.title}»", taken_versions=taken)
-    document = result.document
-    if document["qualification"] not in (None, qualification.code):
-        raise ValidationError(f"КОС составлен для квалификации {document['qualification']}, а загружается для "
-                              f"{qualification.code} ({qualification.title})", field="file")
-    document["qualification"] = qualification.code
-    content = json.dumps(document, ensure_ascii=False, sort_keys=True)
-    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
-    with write_transaction():
-        if document["version"] in taken:
-            raise ValidationError(f"Версия КОС «{document['version']}» для квалификации {qualification.code} уже "
-                                  "загружена: укажите в КОС новую версию (поле version)", field="file")
-        for old in Kos.select().where((Kos.qualification == qualification) & Kos.is_current):
-            old.is_current = False
-            old.save()
-        kos = Kos.create(qualification=qualification, version=document["version"], title=document["title"],
-                         content=content, sha256=digest, source_format=result.source_format, is_current=True,
-                         loaded_at=_now(), loaded_by=user)
-        audit.record("import", "kos", kos.id, {"qualification": qualification.code, "version": kos.version,
-                                               "sha256": digest, "source_format": result.source_format,
-                                               "filename": (filename or "")[:255]})
-    kos.notes = result.notes
-    return kos
+    return store.store_upload(get_qualification(spk, qualification.id), data, filename, passport=passport,
+                              loaded_by=user)
 
 
 def publish_kos(spk: Organisation, user: User, qualification: Qualification, kos_id: int) -> int:

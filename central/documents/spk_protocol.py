@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
-from central.documents.docx_layout import new_document, paragraph
+from core.documents.docx_export import new_document, paragraph
 from central.documents.render import PRINT_CSS, PROTOCOL_CSS, render_pdf
 from core.documents.contract import LAW_238, RULES_1204
 from core.documents.docx_export import add_table

@@ -15,7 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
 from core.documents.contract import LAW_238, RULES_1204
-from core.documents.docx_export import _new_document, _paragraph, add_table
+from core.documents.docx_export import new_document, paragraph, add_table
 from core.documents.pdf import png_data_uri, render_pdf
 from core.documents.texts import date_words, short_person_name
 from core.exceptions import ValidationError
@@ -108,22 +108,22 @@ def _stage_rows(candidate: CandidateLine) -> list[tuple[str, ...]]:
 def render_commission_protocol_docx(data: ProtocolData) -> bytes:
     """The same protocol as a Word file (DOCX)."""
     _check(data)
-    document = _new_document()
+    document = new_document()
     document.core_properties.title = data.title
     center = WD_ALIGN_PARAGRAPH.CENTER
-    _paragraph(document, data.cok_name, bold=True, align=center)
-    _paragraph(document, data.title, bold=True, align=center, size=14)
+    paragraph(document, data.cok_name, bold=True, align=center)
+    paragraph(document, data.title, bold=True, align=center, size=14)
     for line in intro_lines(data):
-        _paragraph(document, line)
-    _paragraph(document, "Состав экспертной комиссии:", bold=True)
+        paragraph(document, line)
+    paragraph(document, "Состав экспертной комиссии:", bold=True)
     add_table(document, ("№", "ФИО", "Роль"), [(str(i), m.name, m.role) for i, m in enumerate(data.members, 1)])
-    _paragraph(document, "Результаты профессионального экзамена и решения", bold=True, align=center)
+    paragraph(document, "Результаты профессионального экзамена и решения", bold=True, align=center)
     for index, candidate in enumerate(data.candidates, 1):
-        _paragraph(document, f"{index}. Соискатель: {candidate.name} (заявление {candidate.number})", bold=True)
+        paragraph(document, f"{index}. Соискатель: {candidate.name} (заявление {candidate.number})", bold=True)
         add_table(document, ("Этап", "Набрано баллов", "Минимальный порог", "Результат"), _stage_rows(candidate))
         add_table(document, ("Эксперт", "Решение эксперта"), [tuple(d) for d in candidate.decisions])
-        _paragraph(document, f"Решение экспертной комиссии: {candidate.verdict}", bold=True)
-    _paragraph(document, "Подписи членов экспертной комиссии:", bold=True)
+        paragraph(document, f"Решение экспертной комиссии: {candidate.verdict}", bold=True)
+    paragraph(document, "Подписи членов экспертной комиссии:", bold=True)
     signatures = document.add_table(rows=0, cols=3)
     for member in data.members:
         role, line, name = signatures.add_row().cells

@@ -23,9 +23,11 @@ FONT = "Times New Roman"
 _SERVICE_HEADER = ("№", "Наименование услуги", "Место проведения", "Кол-во", "Цена, руб.", "Сумма, руб.")
 
 
-def _new_document() -> Document:
-    """An empty A4 document with the margins and font of the print stylesheet."""
+def new_document(title: str | None = None) -> Document:
+    """An empty A4 document with the margins and font of the print stylesheet (and its title, if given)."""
     document = Document()
+    if title:
+        document.core_properties.title = title
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
@@ -37,15 +39,15 @@ def _new_document() -> Document:
     return document
 
 
-def _paragraph(document, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+def paragraph(document, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
                size: int | None = None):
-    paragraph = document.add_paragraph()
-    paragraph.alignment = align
-    run = paragraph.add_run(text)
+    para = document.add_paragraph()
+    para.alignment = align
+    run = para.add_run(text)
     run.bold = bold
     if size:
         run.font.size = Pt(size)
-    return paragraph
+    return para
 
 
 def add_table(document, header: tuple[str, ...], rows: list[tuple[str, ...]]):
@@ -66,7 +68,7 @@ def _services(document, text: ContractText) -> None:
     add_table(document, _SERVICE_HEADER, [
         (str(index), line.title, line.venue, f"{line.quantity} чел.", format_amount(line.price),
          format_amount(line.total)) for index, line in enumerate(text.lines, start=1)])
-    _paragraph(document, f"Итого: {format_amount(text.total)} руб., {text.vat_note}.", bold=True,
+    paragraph(document, f"Итого: {format_amount(text.total)} руб., {text.vat_note}.", bold=True,
                align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
@@ -82,20 +84,20 @@ def _party_cell(cell, role: str, party: Party, stamp: bool) -> None:
 
 def contract_docx(text: ContractText) -> bytes:
     """Lay out `text` as a DOCX file and return its bytes."""
-    document = _new_document()
+    document = new_document()
     document.core_properties.title = text.title
-    _paragraph(document, text.title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
-    _paragraph(document, text.subtitle, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(document, text.title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
+    paragraph(document, text.subtitle, align=WD_ALIGN_PARAGRAPH.CENTER)
     place = document.add_paragraph(f"{text.city}\t{text.date}")
     place.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
-    _paragraph(document, text.preamble)
+    paragraph(document, text.preamble)
     for section in text.sections:
-        _paragraph(document, section.heading, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        paragraph(document, section.heading, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         for index, clause in enumerate(section.clauses):
-            _paragraph(document, clause)
+            paragraph(document, clause)
             if section.services and index == 0:
                 _services(document, text)
-    _paragraph(document, "6. Адреса, реквизиты и подписи Сторон", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(document, "6. Адреса, реквизиты и подписи Сторон", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     parties = document.add_table(rows=1, cols=2)
     executor_cell, customer_cell = parties.rows[0].cells
     _party_cell(executor_cell, "Исполнитель", text.executor, True)

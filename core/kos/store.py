@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, Callable
 
 import peewee
 
@@ -63,6 +63,23 @@ def import_kos(actor: User | None, qualification: Qualification, data: bytes, fi
     """
     if actor is not None and (not may_import(actor) or not _offered_to(actor, qualification.id)):
         raise PermissionDeniedError("КОС загружает сотрудник ЦОК, в перечне которого есть эта квалификация.")
+
+    def mark_offers(kos: Kos) -> None:
+        offers = QualificationOffer.select().where(QualificationOffer.qualification == qualification)
+        if actor is not None:
+            offers = offers.where(QualificationOffer.cok == centre_of(actor.organisation))
+        for offer in offers:
+            offer.kos_loaded_at, offer.kos_version = kos.loaded_at, kos.version
+            offer.save()
+
+    return store_upload(qualification, data, filename, passport=passport, loaded_by=actor, on_stored=mark_offers)
+
+
+def store_upload(qualification: Qualification, data: bytes, filename: str, *, passport: bytes | None = None,
+                 loaded_by: User | None = None, on_stored: Callable[[Kos], None] | None = None) -> Kos:
+    """Read, check and store a КОС upload as the qualification's current version (who may do it is the
+    caller's business: the ЦОК's `import_kos`, the СПК's registry). `on_stored` runs in the same
+    transaction. The returned `Kos` carries `notes`."""
     current = current_version(qualification)
     taken = {k.version for k in Kos.select(Kos.version).where(Kos.qualification == qualification)}
     result = read_kos(data, passport=passport, current=current.data if current else None,
@@ -75,7 +92,6 @@ def import_kos(actor: User | None, qualification: Qualification, data: bytes, fi
     document["qualification"] = qualification.code
     content = json.dumps(document, ensure_ascii=False, sort_keys=True)
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
-    now = _now()
     with write_transaction():
         if Kos.select().where((Kos.qualification == qualification) & (Kos.version == document["version"])).exists():
             raise ValidationError(f"Версия КОС «{document['version']}» для квалификации {qualification.code} уже "
@@ -85,13 +101,9 @@ def import_kos(actor: User | None, qualification: Qualification, data: bytes, fi
             old.save()
         kos = Kos.create(qualification=qualification, version=document["version"], title=document["title"],
                          content=content, sha256=digest, source_format=result.source_format, is_current=True,
-                         loaded_at=now, loaded_by=actor)
-        offers = QualificationOffer.select().where(QualificationOffer.qualification == qualification)
-        if actor is not None:
-            offers = offers.where(QualificationOffer.cok == centre_of(actor.organisation))
-        for offer in offers:
-            offer.kos_loaded_at, offer.kos_version = now, kos.version
-            offer.save()
+                         loaded_at=_now(), loaded_by=loaded_by)
+        if on_stored is not None:
+            on_stored(kos)
         audit.record("import", "kos", kos.id, {"qualification": qualification.code, "version": kos.version,
                                                "sha256": digest, "source_format": result.source_format,
                                                "filename": (filename or "")[:255]})
