@@ -1,10 +1,8 @@
 """Small field checks the СПК forms share; each raises `ValidationError` naming its field, in Russian."""
 from __future__ import annotations
 
-import datetime as dt
-
 from core.exceptions import ValidationError
-from core.services.applicant_profile import Checker, FormErrors, is_checked
+from core.services.applicant_profile import Checker, FormErrors, is_checked, parse_date
 from core.validators import validate_person_name_part
 
 __all__ = ["Checker", "FormErrors", "clean_text", "flag", "int_in_range", "parse_date", "person_name"]
@@ -42,21 +40,6 @@ def person_name(value: str | None, field: str, label: str, *, required: bool = F
 
 def flag(value: str | None) -> bool:
     return is_checked(value)
-
-
-def parse_date(value: str | None, field: str, label: str, *, required: bool = True) -> dt.date | None:
-    """A date from an HTML date field (ГГГГ-ММ-ДД) or typed by hand (ДД.ММ.ГГГГ)."""
-    text = (value or "").strip()
-    if not text:
-        if required:
-            raise ValidationError(f"{label}: укажите дату.", field=field)
-        return None
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValidationError(f"{label}: дата указана неверно, ожидается ДД.ММ.ГГГГ.", field=field)
 
 
 def int_in_range(value: str | None, field: str, label: str, low: int, high: int, unit: str = "") -> int:
